@@ -1,0 +1,15 @@
+# FindLZO: liblzo2 (optional; enables HDF5 filter 305 as PyTables writes it). Defines LZO::LZO.
+find_package(PkgConfig QUIET)
+if(PKG_CONFIG_FOUND)
+  pkg_check_modules(PC_LZO QUIET lzo2)
+endif()
+find_path(LZO_INCLUDE_DIR lzo/lzo1x.h HINTS ${PC_LZO_INCLUDE_DIRS})
+find_library(LZO_LIBRARY NAMES lzo2 HINTS ${PC_LZO_LIBRARY_DIRS})
+include(FindPackageHandleStandardArgs)
+find_package_handle_standard_args(LZO REQUIRED_VARS LZO_LIBRARY LZO_INCLUDE_DIR)
+if(LZO_FOUND AND NOT TARGET LZO::LZO)
+  add_library(LZO::LZO UNKNOWN IMPORTED)
+  set_target_properties(LZO::LZO PROPERTIES IMPORTED_LOCATION "${LZO_LIBRARY}"
+    INTERFACE_INCLUDE_DIRECTORIES "${LZO_INCLUDE_DIR}")
+endif()
+mark_as_advanced(LZO_INCLUDE_DIR LZO_LIBRARY)
