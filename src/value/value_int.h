@@ -21,6 +21,9 @@
  *                                                                 (csr/csc/bsr) or "offsets"
  *   PICKLE   PY_BYTES 0, itemsize = byte length   the pickle      -            (protocol)
  *
+ * DataFrame columns, indexes and Series values are 1-d typed NDARRAYs. Sparse parts are
+ * NDARRAYs; indices/indptr/offsets are INT32 or INT64.
+ *
  * A table column is a value whose kind/type are those of its cells and whose first dimension
  * is the row count (see cpet__value_cell / cpet__value_stack).
  *
