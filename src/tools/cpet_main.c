@@ -1,0 +1,39 @@
+/* cpet_main.c - `cpet <command> ...`: dispatch, usage and exit codes (0 ok, 1 usage, 2 error). */
+#include <stdio.h>
+#include <string.h>
+
+#include <cpet/cpet_error.h>
+
+#include "tools/tools_int.h"
+
+static const struct {
+  const char *name;
+  int (*fn)(int, char **);
+  const char *help;
+} cmds[] = {
+    {"ls", cpet_cmd_ls, "ls FILE                         trajectories and their trees"},
+    {"dump", cpet_cmd_dump, "dump FILE [--traj NAME] --json  everything a reader finds, as JSON"},
+    {"show", cpet_cmd_show, "show FILE ITEM [--traj NAME]    one node (full name) in detail"},
+};
+
+static int usage(FILE *f) {
+  fprintf(f, "usage: cpet <command> [args]\ncommands:\n");
+  for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+    fprintf(f, "  %s\n", cmds[i].help);
+  return f == stdout ? 0 : 1;
+}
+
+int cpet_tool_fail(int status) {
+  fprintf(stderr, "cpet: %s: %s\n", cpet_errname(status), cpet_errmsg());
+  return 2;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) return usage(stderr);
+  if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0)
+    return usage(stdout);
+  for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+    if (strcmp(argv[1], cmds[i].name) == 0) return cmds[i].fn(argc - 1, argv + 1);
+  fprintf(stderr, "cpet: unknown command '%s'\n", argv[1]);
+  return usage(stderr);
+}
