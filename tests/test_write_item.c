@@ -592,6 +592,20 @@ int main(int argc, char **argv) {
   CHECK_INT(ds_info(g, "a", &i), 0);
   CHECK(i.chunked);
   CHECK_INT(i.nfilters, 0);
+  /* fletcher32 without shuffle: first in the pipeline; VLARRAY leaves it out (HDF5 refuses
+   * mandatory filters on variable-length data) */
+  o2.filters.complevel = 4;
+  o2.filters.shuffle = 0;
+  o2.filters.fletcher32 = 1;
+  CHECK_OK(cpet__layout_write_item(g, "fl", a, CPET_FLAG_AUTO, &c2));
+  CHECK_INT(ds_info(g, "fl", &i), 0);
+  CHECK_INT(i.nfilters, 2);
+  CHECK_INT(i.filt[0], H5Z_FILTER_FLETCHER32);
+  CHECK_INT(i.filt[1], H5Z_FILTER_DEFLATE);
+  CHECK_OK(cpet__layout_write_item(g, "fl_vl", a, CPET_FLAG_VLARRAY, &c2));
+  CHECK_INT(ds_info(g, "fl_vl", &i), 0);
+  CHECK_INT(i.nfilters, 1);
+  CHECK_INT(i.filt[0], H5Z_FILTER_DEFLATE);
   H5Gclose(g);
   cpet_value_free(a);
   H5Fclose(f);

@@ -257,7 +257,11 @@ static hid_t chunked_dcpl(int rank, const hsize_t *chunk, const cpet__wctx *ctx,
     cpet__h5_close(p);
     return -1;
   }
-  *st = cpet__filter_apply(p, cpet__wr_filters(ctx), tsize, kind);
+  cpet_filter_opts fo = *cpet__wr_filters(ctx);
+  /* HDF5 refuses mandatory filters (fletcher32) on variable-length data ("not suitable for
+   * filters"); the optional ones are accepted and kept in the pipeline as PyTables shows. */
+  if (kind == CPET__FILTER_VLARRAY) fo.fletcher32 = 0;
+  *st = cpet__filter_apply(p, &fo, tsize, kind);
   if (*st != CPET_OK) {
     H5Pclose(p);
     return -1;
