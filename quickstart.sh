@@ -37,7 +37,13 @@ export OMPI_MCA_rmaps_base_oversubscribe=1
 build() { # build DIR [cmake args...]
   local dir=$1; shift
   cmake -S "$here" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
-  cmake --build "$dir" -j "$jobs"
+  # The build log goes to a file; it is shown only when the build fails.
+  if ! cmake --build "$dir" -j "$jobs" >"$dir/build.log" 2>&1; then
+    tail -n 60 "$dir/build.log"
+    echo "quickstart: build failed (full log: $dir/build.log)" >&2
+    exit 1
+  fi
+  echo "quickstart: built $dir"
 }
 
 install_missing
@@ -50,9 +56,9 @@ case "$what" in
     echo "quickstart: mpirun -n 4 build/bin/cpet-lif-sweep $file"
     mpirun -n 4 --oversubscribe build/bin/cpet-lif-sweep "$file"
     echo
-    echo "quickstart: the file is $file; it holds:"
-    build/bin/cpet ls "$file" | head -n 40
-    echo "(full listing: build/bin/cpet ls $file; JSON: build/bin/cpet dump $file --json)"
+    echo "quickstart: the file is $file ($(du -h "$file" | cut -f1)); it holds:"
+    build/bin/cpet info "$file"
+    echo "(whole tree: build/bin/cpet ls $file; everything as JSON: build/bin/cpet dump $file --json)"
     ;;
   test)
     build build

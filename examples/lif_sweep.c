@@ -64,7 +64,7 @@ static cpet_status define(cpet_traj **out, int task, int ntask) {
     for (int r = 0; r < NREF; r++) {
       size_t k = (size_t)(i * NREF + r);
       if ((int)(k % (size_t)ntask) != task) continue;
-      is[n] = 0.5 + 0.1 * i;
+      is[n] = 0.8 + 0.1 * i;
       refs[n] = r == 0 ? 0.0 : 2.5 * (1 << (r - 1));
       n++;
     }

@@ -11,6 +11,7 @@ static const struct {
   int (*fn)(int, char **);
   const char *help;
 } cmds[] = {
+    {"info", cpet_cmd_info, "info FILE [--traj NAME]         what a sweep file holds, in a screenful"},
     {"ls", cpet_cmd_ls, "ls FILE                         trajectories and their trees"},
     {"dump", cpet_cmd_dump, "dump FILE [--traj NAME] --json  everything a reader finds, as JSON"},
     {"show", cpet_cmd_show, "show FILE ITEM [--traj NAME]    one node (full name) in detail"},
