@@ -6,6 +6,14 @@ if(CPET_SANITIZE)
   string(APPEND CPET_TEST_ENV ";ASAN_OPTIONS=detect_leaks=1:abort_on_error=0;UBSAN_OPTIONS=print_stacktrace=1;LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/cmake/lsan.supp")
 endif()
 
+# Open MPI's dlopen'ed components leak at exit and are unloaded before LeakSanitizer can name
+# them, so no suppression can match: MPI tests keep ASan's memory-error checks but not its leak
+# check. cpet's own code paths are leak-checked by the serial tests.
+set(CPET_MPI_TEST_ENV "${CPET_TEST_ENV}")
+if(CPET_SANITIZE)
+  string(REPLACE "detect_leaks=1" "detect_leaks=0" CPET_MPI_TEST_ENV "${CPET_TEST_ENV}")
+endif()
+
 set(CPET_MPIEXEC_PREFLAGS ${MPIEXEC_PREFLAGS})
 execute_process(COMMAND ${MPIEXEC_EXECUTABLE} --version OUTPUT_VARIABLE _mpiver ERROR_QUIET)
 if(_mpiver MATCHES "Open MPI|OpenRTE")
@@ -51,5 +59,5 @@ function(cpet_add_mpi_test)
             $<TARGET_FILE:${T_NAME}_exe> ${MPIEXEC_POSTFLAGS} ${T_ARGS}
     WORKING_DIRECTORY ${dir})
   set_tests_properties(${T_NAME}_np${T_NP} PROPERTIES TIMEOUT ${T_TIMEOUT} PROCESSORS ${T_NP}
-    LABELS "mpi;np${T_NP};${T_LABELS}" ENVIRONMENT "${CPET_TEST_ENV}")
+    LABELS "mpi;np${T_NP};${T_LABELS}" ENVIRONMENT "${CPET_MPI_TEST_ENV}")
 endfunction()

@@ -287,11 +287,12 @@ cpet_status cpet_env_init(MPI_Comm comm, const cpet_env_opts *opts, const char *
     return (cpet_status)stmin;
   }
   if (hmin != hmax) {
+    int rank = e->rank;
     env_free(e);
     return cpet__err(CPET_ERR_INCONSISTENT,
                      "ranks defined different trajectory skeletons or env options (hash "
                      "%016llx on rank %d)",
-                     (unsigned long long)h, e->rank);
+                     (unsigned long long)h, rank);
   }
 
   e->done = cpet__calloc((size_t)(e->nruns ? e->nruns : 1), 1);
