@@ -16,3 +16,12 @@ else()
       ENVIRONMENT "${CPET_TEST_ENV}")
   endforeach()
 endif()
+
+# `cpet repack` of every fixture (as is, and to blosc:lz4) still holds what pypet reads.
+if(EXISTS ${CPET_DUMP_PYTHON} AND TARGET cpet_tool AND _cpet_fixture_files)
+  add_test(NAME repack_fixtures
+    COMMAND ${CPET_DUMP_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/check_repack.py
+            $<TARGET_FILE_DIR:cpet_tool> ${CMAKE_BINARY_DIR}/testdirs/repack_fixtures ${_cpet_fixture_files})
+  set_tests_properties(repack_fixtures PROPERTIES TIMEOUT 300 LABELS "serial;fixtures"
+    ENVIRONMENT "${CPET_TEST_ENV}")
+endif()

@@ -320,6 +320,57 @@ static cpet_status write_vlarray(hid_t grp, const char *name, const wr_arr *a,
   return close_or_unlink(grp, name, d, finish_array(d, CPET__PT_VLARRAY, a, "VLARRAY"));
 }
 
+/* VLARRAY of several rows: what a pypet VLARRAY item loads as (a list of its rows), written
+ * back row by row so a load/store cycle (cpet repack) keeps the dataset as it was. The type
+ * recall attributes are those of the first row, as pypet recorded them for the whole value. */
+static cpet_status write_vlarray_rows(hid_t grp, const char *name, const cpet_value *rows,
+                                      const cpet__wctx *ctx) {
+  size_t n = cpet_value_nchildren(rows);
+  wr_arr a0;
+  cpet_value *tmp0 = NULL;
+  CPET__CHECK(describe(cpet_value_child(rows, 0), &a0, &tmp0));
+  hvl_t *vl = cpet__calloc(n, sizeof *vl);
+  cpet_status st = vl ? CPET_OK : cpet__err(CPET_ERR_NOMEM, "VLARRAY '%s': %zu rows", name, n);
+  for (size_t i = 0; st == CPET_OK && i < n; i++) {
+    const cpet_value *r = cpet_value_child(rows, i);
+    if (cpet_value_type(r) != a0.t || cpet_value_itemsize(r) != a0.itemsize ||
+        !cpet_value_data(r))
+      st = cpet__err(CPET_ERR_TYPE, "VLARRAY '%s': row %zu differs in type from row 0", name, i);
+    else
+      vl[i] = (hvl_t){cpet_value_nelem(r), (void *)cpet_value_data(r)};
+  }
+  hid_t base = st == CPET_OK ? cpet__h5_type_for(a0.t, a0.itemsize, 0) : -1;
+  hid_t ft = base >= 0 ? H5Tvlen_create(base) : -1;
+  if (st == CPET_OK && ft < 0) st = cpet__h5_err("H5Tvlen_create", name);
+  cpet__h5_close(base);
+  hsize_t chunk = 1, dims = n, maxd = H5S_UNLIMITED;
+  hid_t d = -1;
+  if (st == CPET_OK) {
+    hid_t dcpl = chunked_dcpl(1, &chunk, ctx, sizeof(hvl_t), CPET__FILTER_VLARRAY, &st);
+    if (dcpl >= 0) {
+      st = create_write(grp, name, ft, 1, &dims, &maxd, dcpl, vl, n, &d);
+      H5Pclose(dcpl);
+    }
+  }
+  cpet__h5_close(ft);
+  if (st == CPET_OK)
+    st = close_or_unlink(grp, name, d, finish_array(d, CPET__PT_VLARRAY, &a0, "VLARRAY"));
+  cpet_free(vl);
+  cpet_value_free(tmp0);
+  return st;
+}
+
+static int is_row_list(const cpet_value *v) {
+  if (cpet_value_kind(v) != CPET_KIND_LIST || cpet_value_type(v) != CPET_T_NONE ||
+      cpet_value_nchildren(v) == 0)
+    return 0;
+  for (size_t i = 0; i < cpet_value_nchildren(v); i++) {
+    cpet_kind k = cpet_value_kind(cpet_value_child(v, i));
+    if (k != CPET_KIND_NDARRAY && k != CPET_KIND_LIST && k != CPET_KIND_TUPLE) return 0;
+  }
+  return 1;
+}
+
 cpet_status cpet__wr_bytes_scalar(hid_t grp, const char *name, const void *buf, size_t len,
                                   const char *stype) {
   wr_arr a;
@@ -337,6 +388,7 @@ cpet_status cpet__wr_bytes_scalar(hid_t grp, const char *name, const void *buf, 
 
 static cpet_status write_array_flag(hid_t grp, const char *name, const cpet_value *v,
                                     cpet_flag flag, const cpet__wctx *ctx) {
+  if (flag == CPET_FLAG_VLARRAY && is_row_list(v)) return write_vlarray_rows(grp, name, v, ctx);
   wr_arr a;
   cpet_value *tmp = NULL;
   CPET__CHECK(describe(v, &a, &tmp));

@@ -14,6 +14,7 @@ static const struct {
     {"info", cpet_cmd_info, "info FILE [--traj NAME]         what a sweep file holds, in a screenful"},
     {"ls", cpet_cmd_ls, "ls FILE                         trajectories and their trees"},
     {"dump", cpet_cmd_dump, "dump FILE [--traj NAME] --json  everything a reader finds, as JSON"},
+    {"repack", cpet_cmd_repack, "repack SRC DST [--traj NAME] [--complib LIB] [--complevel L]  load and store anew"},
     {"show", cpet_cmd_show, "show FILE ITEM [--traj NAME]    one node (full name) in detail"},
 };
 

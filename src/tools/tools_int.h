@@ -12,6 +12,7 @@
 /* Sub-commands: argv[0] is the sub-command name. Return the process exit code. */
 int cpet_cmd_info(int argc, char **argv);
 int cpet_cmd_ls(int argc, char **argv);
+int cpet_cmd_repack(int argc, char **argv);
 int cpet_cmd_dump(int argc, char **argv);
 int cpet_cmd_show(int argc, char **argv);
 
