@@ -24,3 +24,24 @@ if(DEFINED ENV{CPET_PYPET_PATH} AND EXISTS "$ENV{CPET_PYPET_PATH}/pypet/__init__
       PASS_REGULAR_EXPRESSION " 0 failed")
   endforeach()
 endif()
+
+# Repacked fixtures load in pypet with the same values as the originals.
+if(DEFINED ENV{CPET_PYPET_PATH} AND EXISTS "$ENV{CPET_PYPET_PATH}/pypet/__init__.py" AND TARGET cpet_tool)
+  file(GLOB _fx "${CPET_FIXTURES_DIR}/*.hdf5")
+  set(_pairs "")
+  set(_cmds "")
+  foreach(_h5 ${_fx})
+    get_filename_component(_stem ${_h5} NAME_WE)
+    list(APPEND _pairs ${_h5} ${_stem}.hdf5)
+    string(APPEND _cmds "\"$1\" repack \"${_h5}\" ${_stem}.hdf5 >/dev/null && ")
+  endforeach()
+  set(_dir ${CMAKE_BINARY_DIR}/testdirs/pypet_repack)
+  file(MAKE_DIRECTORY ${_dir})
+  add_test(NAME pypet_repack
+    COMMAND sh -c "rm -f *.hdf5; ${_cmds} PYTHONPATH=\"$2\" \"$3\" \"$4\" ${_pairs}"
+            sh $<TARGET_FILE:cpet_tool> "$ENV{CPET_PYPET_PATH}" ${CPET_PYPET_PYTHON}
+            ${CMAKE_CURRENT_SOURCE_DIR}/check_pypet_repack.py
+    WORKING_DIRECTORY ${_dir})
+  set_tests_properties(pypet_repack PROPERTIES TIMEOUT 600 LABELS "serial;interop"
+    ENVIRONMENT "${CPET_TEST_ENV}" PASS_REGULAR_EXPRESSION " 0 failed")
+endif()
