@@ -27,7 +27,8 @@ cpet_status cpet__read_recall(cpet_value *raw, const char *coll, const char *sty
 
 /* Reads a compound table dataset `name` below `loc` into an ObjectTable (recall per column
  * from `src`, NULL: the dataset's own attributes). `box_from` >= 0: numpy scalar columns
- * from that column index on become Python scalars (pandas re-typing). */
+ * from that column index on become Python scalars (pandas re-typing); the item loader passes
+ * -1 so loaded values keep the stored types. */
 cpet_status cpet__read_table(hid_t loc, const char *name, const cpet__attrsrc *src, long box_from,
                              cpet_value **out);
 /* Appends the columns of table `name` below `loc` to the existing ObjectTable `tab`. */
@@ -37,11 +38,11 @@ cpet_status cpet__read_table_into(hid_t loc, const char *name, const cpet__attrs
 /* A TABLE/DICT node that is a group with SPLIT_TABLE (spec 6.7) -> ObjectTable. */
 cpet_status cpet__read_split_table(hid_t grp, const char *key, long box_from, cpet_value **out);
 
-/* ObjectTable -> dict of row 0 (numpy scalars boxed to Python, as pandas' to_dict). */
+/* ObjectTable -> dict of row 0, cells with their stored types (no pandas boxing). */
 cpet_status cpet__read_table_to_dict(cpet_value *tab_take, cpet_value **out);
 
 /* Python equivalent of a numpy scalar type (int8 -> int, float32 -> float, bool_ -> bool,
- * complex64 -> complex); other types unchanged. */
+ * complex64 -> complex); other types unchanged. Used by `cpet dump` for pypet's view. */
 cpet_type cpet__read_box_type(cpet_type t);
 
 #endif

@@ -488,15 +488,16 @@ static cpet_flag flag_of(const char *s) {
 static cpet_status read_table_item(hid_t loc, const char *child, int is_group, int dict,
                                    cpet_value **out) {
   cpet_value *tab = NULL;
-  long box = dict ? -1 : 1;
   cpet_status st;
+  /* No pandas boxing here: the value keeps the stored column types, so storing it again
+   * writes the same file; tools show pypet's boxed view (cpet dump). */
   if (is_group) {
     hid_t g = H5Gopen2(loc, child, H5P_DEFAULT);
     if (g < 0) return cpet__h5_err("H5Gopen2", child);
-    st = cpet__read_split_table(g, child, box, &tab);
+    st = cpet__read_split_table(g, child, -1, &tab);
     H5Gclose(g);
   } else {
-    st = cpet__read_table(loc, child, NULL, box, &tab);
+    st = cpet__read_table(loc, child, NULL, -1, &tab);
   }
   if (st != CPET_OK) return st;
   if (!dict) {

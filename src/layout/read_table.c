@@ -252,9 +252,8 @@ cpet_status cpet__read_table_to_dict(cpet_value *tab, cpet_value **out) {
   for (size_t i = 0; st == CPET_OK && rows > 0 && i < cpet_value_nchildren(tab); i++) {
     cpet_value *cell = NULL;
     st = cpet__value_cell(cpet_value_child(tab, i), 0, &cell);
-    /* pandas' to_dict boxes numpy scalars into Python ints/floats (spec 6.6). */
-    if (st == CPET_OK && cell->kind == CPET_KIND_SCALAR && !cpet__type_is_string(cell->type))
-      st = cpet__read_retype(cell, cpet__read_box_type(cell->type));
+    /* Cells keep their stored type; pandas' to_dict boxing into Python ints/floats
+     * (spec 6.6) is left to the viewer, so a re-store writes the same columns. */
     if (st == CPET_OK)
       st = cpet_value_set(d, cpet_value_key(tab, i), cell);
     else

@@ -73,7 +73,7 @@ static int walk_cb(cpet_node *n, void *ud) {
         cpet_flag f;
         if (cpet_leaf_item(n, i, &key, &v, &f) != CPET_OK) continue;
         cpet_jw_key(j, key);
-        cpet_jw_value(j, v);
+        cpet_jw_item(j, v); /* pypet's view: pandas-boxed TABLE/DICT scalars */
       }
       cpet_jw_end_obj(j);
     }

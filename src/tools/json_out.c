@@ -7,6 +7,7 @@
 
 #include "layout/layout_int.h"
 #include "layout/pickle_int.h"
+#include "layout/read_int.h"
 #include "tools/tools_int.h"
 #include "value/value_int.h"
 
@@ -532,6 +533,78 @@ static void nullable_str(cpet_jw *j, const char *s) {
     cpet_jw_null(j);
 }
 
+/* A scalar cell (taken) in pypet's view: pandas boxes numpy scalars into Python ones. The
+ * loader keeps the stored types (so a re-store writes the file back unchanged); the boxing
+ * happens only here, when showing what pypet shows. */
+static void boxed_json(cpet_jw *j, cpet_value *cell, int box) {
+  if (box && cell->kind == CPET_KIND_SCALAR && !cpet__type_is_string(cell->type) &&
+      cpet__read_retype(cell, cpet__read_box_type(cell->type)) != CPET_OK)
+    cpet_errclear(); /* not convertible: shown as stored */
+  cpet_jw_value(j, cell);
+  cpet_value_free(cell);
+}
+
+/* `box`: every scalar value as pandas' to_dict returns it (DICT items, spec 6.6). */
+static void dict_json(cpet_jw *j, const cpet_value *v, int box) {
+  cpet_jw_obj(j);
+  cpet_jw_key(j, "type");
+  cpet_jw_str(j, "dict");
+  cpet_jw_key(j, "items");
+  cpet_jw_obj(j);
+  for (size_t i = 0; i < v->nchildren; i++) {
+    const cpet_value *c = v->children[i];
+    cpet_value *cp = NULL;
+    cpet_jw_key(j, v->keys[i]);
+    if (box && c->kind == CPET_KIND_SCALAR && cpet_value_copy(c, &cp) == CPET_OK)
+      boxed_json(j, cp, 1);
+    else
+      cpet_jw_value(j, c);
+  }
+  cpet_jw_end_obj(j);
+  cpet_jw_end_obj(j);
+}
+
+/* `box_from` >= 0: numpy scalar columns from that index on are shown as Python scalars, as
+ * pypet's ObjectTable (a DataFrame) returns them (spec 6.5). */
+static void table_json(cpet_jw *j, const cpet_value *v, long box_from) {
+  size_t rows = v->ndim ? v->shape[0] : 0;
+  cpet_jw_obj(j);
+  cpet_jw_key(j, "type");
+  cpet_jw_str(j, "ObjectTable");
+  cpet_jw_key(j, "columns");
+  cpet_jw_arr(j);
+  for (size_t i = 0; i < v->nchildren; i++)
+    cpet_jw_str(j, v->keys[i]);
+  cpet_jw_end_arr(j);
+  cpet_jw_key(j, "nrows");
+  cpet_jw_u64(j, rows);
+  cpet_jw_key(j, "data");
+  cpet_jw_obj(j);
+  for (size_t i = 0; i < v->nchildren; i++) {
+    const cpet_value *col = v->children[i];
+    int box = box_from >= 0 && (long)i >= box_from && col->kind == CPET_KIND_SCALAR &&
+              !cpet__type_is_python(col->type);
+    cpet_jw_key(j, v->keys[i]);
+    cpet_jw_arr(j);
+    for (size_t r = 0; r < rows; r++) {
+      cpet_value *cell = NULL;
+      if (cpet__value_cell(col, r, &cell) == CPET_OK)
+        boxed_json(j, cell, box);
+      else
+        cpet_jw_null(j);
+    }
+    cpet_jw_end_arr(j);
+  }
+  cpet_jw_end_obj(j);
+  cpet_jw_end_obj(j);
+}
+
+void cpet_jw_item(cpet_jw *j, const cpet_value *v) {
+  if (v->kind == CPET_KIND_DICT) return dict_json(j, v, 1);
+  if (v->kind == CPET_KIND_TABLE) return table_json(j, v, 1);
+  cpet_jw_value(j, v);
+}
+
 void cpet_jw_value(cpet_jw *j, const cpet_value *v) {
   switch (v->kind) {
   case CPET_KIND_SCALAR:
@@ -553,47 +626,9 @@ void cpet_jw_value(cpet_jw *j, const cpet_value *v) {
     cpet_jw_end_arr(j);
     return cpet_jw_end_obj(j);
   case CPET_KIND_DICT:
-    cpet_jw_obj(j);
-    cpet_jw_key(j, "type");
-    cpet_jw_str(j, "dict");
-    cpet_jw_key(j, "items");
-    cpet_jw_obj(j);
-    for (size_t i = 0; i < v->nchildren; i++) {
-      cpet_jw_key(j, v->keys[i]);
-      cpet_jw_value(j, v->children[i]);
-    }
-    cpet_jw_end_obj(j);
-    return cpet_jw_end_obj(j);
-  case CPET_KIND_TABLE: {
-    size_t rows = v->ndim ? v->shape[0] : 0;
-    cpet_jw_obj(j);
-    cpet_jw_key(j, "type");
-    cpet_jw_str(j, "ObjectTable");
-    cpet_jw_key(j, "columns");
-    cpet_jw_arr(j);
-    for (size_t i = 0; i < v->nchildren; i++)
-      cpet_jw_str(j, v->keys[i]);
-    cpet_jw_end_arr(j);
-    cpet_jw_key(j, "nrows");
-    cpet_jw_u64(j, rows);
-    cpet_jw_key(j, "data");
-    cpet_jw_obj(j);
-    for (size_t i = 0; i < v->nchildren; i++) {
-      cpet_jw_key(j, v->keys[i]);
-      cpet_jw_arr(j);
-      for (size_t r = 0; r < rows; r++) {
-        cpet_value *cell = NULL;
-        if (cpet__value_cell(v->children[i], r, &cell) == CPET_OK)
-          cpet_jw_value(j, cell);
-        else
-          cpet_jw_null(j);
-        cpet_value_free(cell);
-      }
-      cpet_jw_end_arr(j);
-    }
-    cpet_jw_end_obj(j);
-    return cpet_jw_end_obj(j);
-  }
+    return dict_json(j, v, 0);
+  case CPET_KIND_TABLE:
+    return table_json(j, v, -1);
   case CPET_KIND_FRAME: {
     size_t rows = v->ndim ? v->shape[0] : 0;
     cpet_jw_obj(j);
