@@ -15,6 +15,7 @@ int cpet_cmd_ls(int argc, char **argv);
 int cpet_cmd_repack(int argc, char **argv);
 int cpet_cmd_dump(int argc, char **argv);
 int cpet_cmd_show(int argc, char **argv);
+int cpet_cmd_recover(int argc, char **argv);
 
 /* Prints "cpet: <ERRNAME>: <errmsg>" to stderr and returns 2. */
 int cpet_tool_fail(int status);
@@ -46,6 +47,10 @@ void cpet_jw_null(cpet_jw *j);
 
 /* A value in the fixtures' JSON encoding (fixtures/README.md). */
 void cpet_jw_value(cpet_jw *j, const cpet_value *v);
+/* A loaded leaf item as pypet shows it: like cpet_jw_value, but a TABLE's numpy scalar
+ * columns after the first and a DICT's numpy scalar values become Python scalars (pandas'
+ * boxing; the loaded value itself keeps the stored types). */
+void cpet_jw_item(cpet_jw *j, const cpet_value *v);
 
 /* numpy dtype string of a typed value ("<f8", "|S2", "<U3", "|b1"). */
 void cpet_tool_dtype(const cpet_value *v, char *buf, size_t cap);
