@@ -8,10 +8,14 @@
 #include <cpet/cpet_alloc.h>
 #include <cpet/cpet_error.h>
 
-/* Records a formatted detail for cpet_errmsg(), applies the error policy and returns status,
+/* Records a formatted detail for cpet_errmsg() and returns status,
  * so error paths read `return cpet__err(CPET_ERR_NAME, "'%s': %s", name, why);`. */
 cpet_status cpet__err(cpet_status status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* Applies the error policy (cpet_set_errhandler, CPET_ERRORS_ARE_FATAL) to a status that is
+ * about to leave the library through a public call, and returns it. */
+cpet_status cpet__raise(cpet_status status);
 
 /* Appends "; <detail>" context to the current message (used when an error climbs a layer). */
 void cpet__err_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -61,6 +61,14 @@ cpet_status cpet__err(cpet_status status, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(errmsg, sizeof errmsg, fmt, ap);
   va_end(ap);
+  return status;
+}
+
+/* The policy applies where an error leaves the library, not where it is raised: internal code
+ * raises and handles errors of its own (a lookup that finds nothing, a probe of an optional
+ * table), and aborting there would kill jobs that are fine. */
+cpet_status cpet__raise(cpet_status status) {
+  if (status >= 0) return status;
   int h = current_handler();
   if (h != CPET_ERRH_RETURN) cpet__log(CPET_LOG_ERROR, "error", "%s: %s", cpet_errname(status), errmsg);
   if (h == CPET_ERRH_ABORT) {
