@@ -6,12 +6,12 @@
 #include <cpet/cpet.h>
 
 typedef struct bench_workload {
-  const char *name;    /* "A" or "B" */
-  size_t runs;         /* number of runs */
-  size_t nscalars;     /* scalar results per run */
-  size_t array_len;    /* float64 elements of the array result per run */
+  const char *name; /* "A" or "B" */
+  size_t runs;      /* number of runs */
+  size_t nscalars;  /* scalar results per run */
+  size_t array_len; /* float64 elements of the array result per run */
   cpet_filter_opts filters;
-  const char *codec;   /* label */
+  const char *codec; /* label */
 } bench_workload;
 
 typedef struct bench_result {
@@ -26,5 +26,9 @@ void bench_fill(double *a, size_t n, size_t run);
 int bench_bare(const bench_workload *w, const char *path, bench_result *r);
 /* Through cpet's storage service: trajectory skeleton, then one cpet_store_run per run. */
 int bench_service(const bench_workload *w, const char *path, bench_result *r);
+
+/* --mode writer|lazy (under mpirun; MPI initialised): the workload as a cpet_env sweep beside
+ * the serial service and bare HDF5 measured on rank 0 in the same run; prints on rank 0. */
+int bench_mpi_one(const bench_workload *w, const char *dir, int repeat, int lazy, int journal);
 
 #endif

@@ -51,13 +51,15 @@ int bench_bare(const bench_workload *w, const char *path, bench_result *r) {
   hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
   H5Pset_create_intermediate_group(lcpl, 1);
   hid_t runs = H5Gcreate2(f, "/bench/results/runs", lcpl, H5P_DEFAULT, H5P_DEFAULT);
-  /* PyTables: 8192-element chunks for small 1-d arrays, with maxdims = chunk dims. */
-  hsize_t chunk = w->array_len < 8192 ? 8192 : w->array_len;
+  /* PyTables' choice for a 1-d float64 CArray of either size: 8192-element (64 KiB) chunks,
+   * maxdims = max(dims, chunk). */
+  hsize_t chunk = 8192;
   hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
   H5Pset_chunk(dcpl, 1, &chunk);
   cpet__filter_apply(dcpl, &w->filters, sizeof(double), 0);
   hsize_t dims = w->array_len;
-  hid_t asp = H5Screate_simple(1, &dims, &chunk);
+  hsize_t maxd = dims > chunk ? dims : chunk;
+  hid_t asp = H5Screate_simple(1, &dims, &maxd);
   hid_t ssp = H5Screate(H5S_SCALAR);
   double bytes = 0;
   for (size_t i = 0; i < w->runs; i++) {
@@ -65,7 +67,7 @@ int bench_bare(const bench_workload *w, const char *path, bench_result *r) {
     snprintf(name, sizeof name, "run_%08zu", i);
     hid_t rg = H5Gcreate2(runs, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     for (size_t k = 0; k < w->nscalars; k++) {
-      char sn[16];
+      char sn[32];
       snprintf(sn, sizeof sn, "s%zu", k);
       hid_t g = leaf(rg, sn);
       double v = (double)i + (double)k;

@@ -42,7 +42,7 @@ int bench_service(const bench_workload *w, const char *path, bench_result *r) {
   for (size_t i = 0; i < w->runs; i++) {
     TRY(cpet_traj_set_crun(traj, (int64_t)i));
     for (size_t k = 0; k < w->nscalars; k++) {
-      char sn[16];
+      char sn[32];
       snprintf(sn, sizeof sn, "s%zu", k);
       TRY(cpet_value_new_float((double)i + (double)k, &v));
       TRY(cpet_traj_add_result(traj, sn, CPET_CLASS_RESULT, v, NULL, NULL));
@@ -53,10 +53,13 @@ int bench_service(const bench_workload *w, const char *path, bench_result *r) {
     if (w->array_len) {
       bench_fill(arr, w->array_len, i);
       size_t len = w->array_len;
+      /* Large data: hand the value over instead of letting the tree copy it. */
+      cpet_node *leaf = NULL;
       TRY(cpet_value_new_array(CPET_KIND_NDARRAY, CPET_T_FLOAT64, 8, 1, &len, arr, &v));
-      TRY(cpet_traj_add_result(traj, "trace", CPET_CLASS_RESULT, v, NULL, NULL));
-      cpet_value_free(v);
+      TRY(cpet_traj_add_result(traj, "trace", CPET_CLASS_RESULT, NULL, NULL, &leaf));
+      cpet_value *take = v;
       v = NULL;
+      TRY(cpet_leaf_set_take(leaf, "trace", take, CPET_FLAG_AUTO));
       bytes += 8.0 * (double)len;
     }
     TRY(cpet_store_run(store, traj, (int64_t)i));

@@ -152,8 +152,10 @@ int main(int argc, char **argv) {
   if (st == CPET_OK) st = cpet_env_init(MPI_COMM_WORLD, &eo, file, traj, &env);
   if (st == CPET_OK) st = cpet_env_run(env, run_neuron, NULL);
   cpet_env_stats me = {0};
+  cpet_env_stats *all = calloc((size_t)size, sizeof *all);
   if (env) cpet_env_report(env, &me);
   cpet_role role = env ? cpet_env_role(env) : CPET_ROLE_SINGLE;
+  if (env && all) cpet_env_report_gather(env, size - 1, role != CPET_ROLE_WORKER ? all : NULL);
   cpet_status fst = cpet_env_finalize(&env);
   if (st == CPET_OK) st = fst;
   double secs = MPI_Wtime() - t0;
@@ -164,7 +166,14 @@ int main(int argc, char **argv) {
              (double)me.runs / (secs > 0 ? secs : 1), file);
     else
       fprintf(stderr, "lif_sweep: %s: %s\n", cpet_errname(st), cpet_errmsg());
+    /* Where the time went, per rank: runs, bytes shipped/received, seconds. */
+    static const char *roles[] = {"worker", "writer", "single"};
+    for (int r = 0; all && r < size; r++)
+      printf("  rank %d %s %5lld runs %7.2f MB  compute %.3f  send %.3f  store %.3f  wait %.3f s\n",
+             r, roles[all[r].role % 3], (long long)all[r].runs, (double)all[r].bytes / 1e6,
+             all[r].t_compute, all[r].t_send, all[r].t_store + all[r].t_journal, all[r].t_wait);
   }
+  free(all);
   cpet_traj_free(traj);
   MPI_Finalize();
   return st == CPET_OK ? 0 : st == CPET_ERR_INTERRUPTED ? 3 : 2;

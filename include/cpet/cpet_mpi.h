@@ -9,7 +9,15 @@
  * little-endian framing and ships it with non-blocking MPI, never holding more than
  * `max_inflight_bytes` unacknowledged bytes. The writer journals the run, acknowledges it, then
  * rebuilds the nodes in its own copy of the trajectory and stores them (pypet's SINGLE_RUN). On
- * one rank the same code path computes and stores inline.
+ * one rank the same code path computes and stores inline, straight from the trajectory (no
+ * encode/rebuild round trip; the record is still written to the journal).
+ *
+ * Large arrays (opts.large_array_bytes) do not travel inside the records: an uncompressed one
+ * is sent from its own buffer; a compressed one is cut into the chunks the file will hold,
+ * which the worker compresses with HDF5's own filter pipeline (so the bytes are exactly those
+ * H5Dwrite would produce) and the writer stores with H5Dwrite_chunk - compression scales with
+ * the workers. Local buffering (opts.local_interval) keeps results on the workers and ships
+ * them every N runs or at the end, as pypet's LOCAL wrap mode.
  *
  * Crash safety (journal on, the default). A run is acknowledged only after its encoded record
  * has been appended to an append-only, CRC-32-checksummed journal and the journal fsync'ed
@@ -56,6 +64,7 @@
 #include <cpet/cpet_error.h>
 #include <cpet/cpet_traj.h>
 #include <cpet/cpet_store.h>
+#include <cpet/cpet_recover.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -87,10 +96,19 @@ typedef struct cpet_env_opts {
   int resume;                        /* 1: runs already in the journal are stored and not re-run */
   int bind; /* 1: hwloc-bind the writer to its own core when the node is not
                oversubscribed (failure only logs); CPET_BIND=0 disables */
+  size_t large_array_bytes; /* result ndarrays of at least this many bytes (numeric, stored as
+                               CARRAY, plain Result leaves) travel outside their run record:
+                               uncompressed as their own buffer (no copy), compressed as chunks
+                               the worker compresses and the writer writes with
+                               H5Dwrite_chunk. 0: never. Off when store_opts asks for large
+                               overview tables (their value column needs the data). */
+  int local_interval; /* pypet's LOCAL/reference wrap: 0 ship runs as they finish; N > 0 keep
+                         results on the worker and ship them every N runs; -1 ship them all
+                         at the end of the worker's share. Memory grows with what is kept. */
 } cpet_env_opts;
 
 #define CPET_ENV_OPTS_DEFAULT                                                                      \
-  { -1, CPET_SCHED_DYNAMIC, 16, (size_t)64 << 20, 1, NULL, 0, 0, NULL, 0, 1 }
+  { -1, CPET_SCHED_DYNAMIC, 16, (size_t)64 << 20, 1, NULL, 0, 0, NULL, 0, 1, (size_t)256 << 10, 0 }
 
 /** A run callback: compute run `run_idx` (already selected with cpet_traj_set_crun, so
  *  cpet_param_current gives the explored values) and add results / derived parameters by name
@@ -159,13 +177,8 @@ CPET_API cpet_status cpet_env_report_gather(cpet_env *env, int root, cpet_env_st
  *  *env is NULL afterwards in every case. */
 CPET_API cpet_status cpet_env_finalize(cpet_env **env);
 
-/** Local; no MPI needed. Rebuilds a complete, published file from a sweep's skeleton and
- *  journal. `journal_or_file` is the journal (`*.journal`) or the sweep's output file name
- *  (the journal is then looked up next to it). `out_file` NULL: the sweep's output name. The
- *  result holds the skeleton and every journaled (acknowledged) run, marked completed; it is
- *  written as <out_file>.partial and renamed. Journal and skeleton are left in place (a resume
- *  can follow). A torn or corrupt journal tail is ignored (reported in cpet_errmsg-free log). */
-CPET_API cpet_status cpet_recover(const char *journal_or_file, const char *out_file);
+/* cpet_recover (rebuild a file from skeleton + journal, no MPI) is declared in
+ * cpet_recover.h, included above. */
 
 #ifdef __cplusplus
 }

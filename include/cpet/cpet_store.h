@@ -169,6 +169,119 @@ CPET_API cpet_status cpet_store_load_tree(cpet_store *store, cpet_traj *traj,
 /** A service that accepts every call and stores nothing (debugging, timing compute alone). */
 CPET_API cpet_status cpet_store_open_lazy(cpet_store **out);
 
+/* ====================================================================================== */
+/* ---- storage maintenance: delete, links, merge, backup, keep-open files --------------- */
+/* (pypet's DELETE, DELETE_LINK, PREPARE_MERGE, MERGE, BACKUP, OPEN_FILE, CLOSE_FILE, FLUSH; */
+/*  implemented in src/store/delete.c, merge*.c, backup.c, keepopen.c. Shared data:        */
+/*  cpet_shared.h.) Every function below returns CPET_OK without touching anything on the  */
+/*  lazy service, and CPET_ERR_STATE on a read-only store when it would write.              */
+/* ====================================================================================== */
+
+/** DELETE (pypet's f_delete_item(s)): removes `node`'s HDF5 group (leaf or group) from the
+ *  file. The tree is not changed except that the removed nodes count as never stored (a later
+ *  store writes them anew); use cpet_traj_remove to drop them from the tree too.
+ *  - `delete_only` (n keys, may be NULL): only these children of a leaf group are removed
+ *    (HDF5 child names such as `drop_me`, dotted keys for nested items); missing keys are a
+ *    warning in the log, as in pypet. With `remove_from_item` the keys are also removed from
+ *    the leaf's items in memory.
+ *  - a group with children in the file needs `recursive` (else CPET_ERR_STATE).
+ *  Errors (all before the first write): CPET_ERR_EXPLORED for an explored parameter or a
+ *  group holding one (pypet would break the ranges; cpet refuses); CPET_ERR_NOTSTORED if the
+ *  node is not in the file; CPET_ERR_INVAL for the root, a link node (use
+ *  cpet_store_delete_link) or delete_only on a group. Overview rows are not removed (pypet);
+ *  links pointing at deleted nodes dangle. */
+CPET_API cpet_status cpet_store_delete(cpet_store *store, cpet_traj *traj, cpet_node *node,
+                                       const char *const *delete_only, size_t ndelete_only,
+                                       int remove_from_item, int recursive);
+
+/** DELETE_LINK (f_delete_links): removes the soft link `link_full_name` (dotted, below the
+ *  trajectory) from the file; with `remove_from_trajectory` also the link node from `traj`.
+ *  CPET_ERR_NOTSTORED if absent, CPET_ERR_TYPE if that path is not a soft link. */
+CPET_API cpet_status cpet_store_delete_link(cpet_store *store, cpet_traj *traj,
+                                            const char *link_full_name,
+                                            int remove_from_trajectory);
+
+/** BACKUP (f_backup): copies the whole group `/<traj_name>` recursively into `backup_filename`
+ *  (created if missing, with PyTables' root attributes), or, if NULL, into
+ *  `backup_<traj_name>.hdf5` in the folder of the store's file. The source is only read.
+ *  CPET_ERR_EXISTS if the backup file already holds a trajectory of that name, CPET_ERR_INVAL
+ *  if the backup file is the source file itself, CPET_ERR_NOTHDF5 if it exists but is not
+ *  HDF5, CPET_ERR_NOTFOUND if the trajectory is not in the source. A backup file created by
+ *  the call is removed again when the copy fails. */
+CPET_API cpet_status cpet_store_backup(cpet_store *store, const char *traj_name,
+                                       const char *backup_filename);
+
+/** Options of a merge (pypet's f_merge keyword arguments). */
+typedef struct cpet_merge_opts {
+  int backup;                      /* back up both trajectories first (pypet's default 1) */
+  int move_data;                   /* move instead of copy (same file only; else copies) */
+  int delete_other_trajectory;     /* remove the other trajectory's group afterwards */
+  int remove_duplicates;           /* drop runs whose parameter point exists already */
+  int keep_info;                   /* record config.merge.merge_<sha7>_<time>.* */
+  int keep_other_trajectory_info;  /* ... including other_trajectory.{name,timestamp,length} */
+  int merge_config;                /* copy config.git/.environment/.merge leaves missing here */
+  const char *const *ignore_data;  /* full names left out of checks and merging */
+  size_t nignore_data;
+} cpet_merge_opts;
+
+#define CPET_MERGE_OPTS_DEFAULT {1, 0, 0, 0, 1, 1, 1, NULL, 0}
+
+/** Merges trajectory `other_name` of `other` (NULL or the same store: the same file) into
+ *  trajectory `traj_name` of `store`, as pypet's traj.f_merge(other) followed by its final
+ *  store: both must have the same parameters (derived parameters of single runs aside) with
+ *  values of the same types; explored parameters (and parameters whose values differ) get the
+ *  other's values appended to their ranges; the other's runs become runs len..len+n-1 (runs
+ *  table rows with their times, completion and a new parameter summary); every result and
+ *  derived parameter of the other is copied (or moved) with its run groups renamed to the new
+ *  indices (`run_00000000` -> `run_0000000N`, `run_set_*` likewise); links are merged; the
+ *  merge is recorded under config.merge.merge_<hexsha7>_<time>. Results under run_ALL are not
+ *  merged (pypet's fast merge skips them too).
+ *  Errors, all raised before the first write: CPET_ERR_INVAL when merging a trajectory into
+ *  itself or when remove_duplicates discards every run; CPET_ERR_TYPE when the parameter sets
+ *  differ or a parameter's values differ in type (the message names them); CPET_ERR_NOTFOUND /
+ *  CPET_ERR_NOTRAJ for missing trajectories; CPET_ERR_STATE for delete_other_trajectory on a
+ *  read-only other store; CPET_ERR_EXISTS if the backup files exist already. */
+CPET_API cpet_status cpet_store_merge(cpet_store *store, const char *traj_name, cpet_store *other,
+                                      const char *other_name, const cpet_merge_opts *opts);
+
+/** PREPARE_MERGE (the service half pypet calls from f_merge): stores `traj` if it was never
+ *  stored, updates overview/info (length), deletes the groups of the `changed` parameters
+ *  (full names; they are rewritten by the next store) and writes the runs rows from
+ *  `old_length` to the trajectory's length with fresh parameter summaries. */
+CPET_API cpet_status cpet_store_prepare_merge(cpet_store *store, cpet_traj *traj,
+                                              const char *const *changed, size_t nchanged,
+                                              size_t old_length);
+
+/** MERGE (the node copy of pypet's fast merge): copies (`move` 1: moves, same file only) each
+ *  node `old_names[i]` of trajectory `other_name` (in `other`, NULL = this store) to
+ *  `new_names[i]` of `traj_name`, creating missing parent groups; then, with
+ *  `delete_other`, removes the other trajectory. CPET_ERR_NOTFOUND if a source node is missing
+ *  (checked for all before copying), CPET_ERR_EXISTS if a destination exists. */
+CPET_API cpet_status cpet_store_merge_items(cpet_store *store, const char *traj_name,
+                                            cpet_store *other, const char *other_name,
+                                            const char *const *old_names,
+                                            const char *const *new_names, size_t n, int move,
+                                            int delete_other);
+
+/* ---- keeping the file open (OPEN_FILE / CLOSE_FILE / FLUSH) ----
+ * cpet keeps the HDF5 file open from cpet_store_open (or from the first call of a store whose
+ * file is named lazily) until cpet_store_close: that is pypet's OPEN_FILE state. CLOSE_FILE
+ * releases the file while keeping the handle (another process may then open the file); the
+ * next store/load call, or OPEN_FILE, reopens it (in append mode: a store created with
+ * CPET_OPEN_CREATE is not truncated again). Shared data (cpet_shared.h) need the file open. */
+
+/** 1 if the store's HDF5 file is open now, else 0 (also for NULL and the lazy service). */
+CPET_API int cpet_store_is_open(const cpet_store *store);
+/** OPEN_FILE: opens the file again after cpet_store_close_file. CPET_ERR_STATE if it is open
+ *  already ("open twice") or its name is not known yet. */
+CPET_API cpet_status cpet_store_open_file(cpet_store *store);
+/** CLOSE_FILE: flushes and closes the file (handles of shared data become invalid).
+ *  CPET_ERR_STATE if the file is not open. */
+CPET_API cpet_status cpet_store_close_file(cpet_store *store);
+/** FLUSH: as cpet_store_flush, but CPET_ERR_STATE when the file is not open (pypet's FLUSH
+ *  needs an open file). */
+CPET_API cpet_status cpet_store_flush_file(cpet_store *store);
+
 #ifdef __cplusplus
 }
 #endif

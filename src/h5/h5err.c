@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "filter/filter_int.h"
+#include "h5/h5_close_int.h"
 #include "h5/h5_int.h"
 
 static pthread_once_t h5_once = PTHREAD_ONCE_INIT;
@@ -22,6 +23,9 @@ static void h5_init_once(void) {
 }
 
 cpet_status cpet__h5_init(void) {
+  if (cpet__h5_quarantined())
+    return cpet__err(CPET_ERR_STATE, "HDF5 is unusable in this process after a file could not "
+                                     "be flushed or closed (disk full or I/O error)");
   pthread_once(&h5_once, h5_init_once);
   /* Threads other than the first have their own default stack in thread-safe builds. */
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);

@@ -216,8 +216,10 @@ static cpet_status create_write(hid_t grp, const char *name, hid_t ft, int rank,
   hid_t sp = rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(rank, dims, maxd);
   if (sp < 0) return cpet__h5_err("H5Screate", name);
   hid_t d = H5Dcreate2(grp, name, ft, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  /* Read the error stack before H5Sclose clears it (a full disk must stay NOSPACE). */
+  cpet_status cst = d < 0 ? cpet__h5_err("H5Dcreate2", name) : CPET_OK;
   H5Sclose(sp);
-  if (d < 0) return cpet__h5_err("H5Dcreate2", name);
+  if (d < 0) return cst;
   if (buf && nelem > 0 && H5Dwrite(d, ft, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
     cpet_status st = cpet__h5_err("H5Dwrite", name);
     H5Dclose(d);

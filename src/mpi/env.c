@@ -55,32 +55,41 @@ int cpet__env_probe(cpet_env *e, int src, int tag, MPI_Status *status, int block
   }
 }
 
+void cpet__send_release(cpet__send *s) {
+  MPI_Wait(&s->req, MPI_STATUS_IGNORE);
+  cpet_free(s->buf);
+  cpet_value_free(s->val);
+  s->buf = NULL;
+  s->val = NULL;
+}
+
 void cpet__sendq_progress(cpet__sendq *q, int all) {
   while (q->len) {
     cpet__send *s = &q->v[q->head];
     int flag = 0;
-    if (all)
-      MPI_Wait(&s->req, MPI_STATUS_IGNORE);
-    else
+    if (!all) {
       MPI_Test(&s->req, &flag, MPI_STATUS_IGNORE);
-    if (!all && !flag) return;
-    cpet_free(s->buf);
+      if (!flag) return;
+    }
+    cpet__send_release(s);
     q->head = (q->head + 1) % q->cap;
     q->len--;
   }
 }
 
-cpet_status cpet__sendq_isend(cpet_env *e, cpet__sendq *q, void *buf, size_t bytes, int dst,
-                              int tag) {
+cpet_status cpet__sendq_isend_ex(cpet_env *e, cpet__sendq *q, const void *p, size_t bytes,
+                                 void *own, cpet_value *val, int dst, int tag, size_t nsub) {
   if (bytes > INT32_MAX) {
-    cpet_free(buf);
+    cpet_free(own);
+    cpet_value_free(val);
     return cpet__err(CPET_ERR_RANGE, "message of %zu bytes exceeds MPI's int count", bytes);
   }
   if (q->len == q->cap) {
     size_t cap = q->cap ? q->cap * 2 : 16;
     cpet__send *v = cpet__malloc(cap * sizeof *v);
     if (!v) {
-      cpet_free(buf);
+      cpet_free(own);
+      cpet_value_free(val);
       return cpet__err(CPET_ERR_NOMEM, "send queue");
     }
     for (size_t i = 0; i < q->len; i++)
@@ -91,15 +100,23 @@ cpet_status cpet__sendq_isend(cpet_env *e, cpet__sendq *q, void *buf, size_t byt
     q->cap = cap;
   }
   cpet__send *s = &q->v[(q->head + q->len) % q->cap];
-  int rc = MPI_Isend(buf, (int)bytes, MPI_BYTE, dst, tag, e->comm, &s->req);
+  int rc = MPI_Isend(p, (int)bytes, MPI_BYTE, dst, tag, e->comm, &s->req);
   if (rc != MPI_SUCCESS) {
-    cpet_free(buf);
+    cpet_free(own);
+    cpet_value_free(val);
     return mpi_err(rc, "MPI_Isend");
   }
-  s->buf = buf;
+  s->buf = own;
+  s->val = val;
   s->bytes = bytes;
+  s->nsub = nsub;
   q->len++;
   return CPET_OK;
+}
+
+cpet_status cpet__sendq_isend(cpet_env *e, cpet__sendq *q, void *buf, size_t bytes, int dst,
+                              int tag) {
+  return cpet__sendq_isend_ex(e, q, buf, bytes, buf, NULL, dst, tag, 0);
 }
 
 /* ---- skeleton hash ---- */
@@ -205,6 +222,10 @@ static void env_free(cpet_env *e) {
   if (e->store) cpet_store_close(e->store);
   cpet__journal_close(e->jn);
   cpet__buf_free(&e->frame);
+  cpet__buf_free(&e->jrec);
+  cpet__blobs_free(&e->fblobs);
+  cpet_free(e->local);
+  cpet_free(e->jidx);
   cpet_free(e->batch);
   cpet_free(e->done);
   cpet_free(e->journal_dir);
@@ -311,6 +332,11 @@ cpet_status cpet_env_init(MPI_Comm comm, const cpet_env_opts *opts, const char *
     return st;
   }
   if (e->opts.bind && e->size > 1) cpet__bind(e);
+  /* Large arrays leave the records only where the writer does not need their values. */
+  e->large.min_bytes = e->sopts.large_overview_tables ? 0 : e->opts.large_array_bytes;
+  e->large.filters = e->sopts.filters;
+  e->large.compress = e->role == CPET_ROLE_WORKER && !e->opts.lazy;
+  e->large.drop = e->role == CPET_ROLE_WORKER && e->opts.lazy; /* lazy: compute alone */
   *out = e;
   return CPET_OK;
 }
@@ -331,13 +357,16 @@ static int worker_recv(cpet_env *e, int blocking) {
   if (s.MPI_TAG == CPET__TAG_ACK && n == 8) {
     int64_t k;
     memcpy(&k, p, 8);
+    /* Each acknowledged frame releases itself and the data sends that follow it. */
     for (; k > 0 && e->q.len; k--) {
-      cpet__send *sd = &e->q.v[e->q.head];
-      MPI_Wait(&sd->req, MPI_STATUS_IGNORE);
-      e->inflight -= sd->bytes;
-      cpet_free(sd->buf);
-      e->q.head = (e->q.head + 1) % e->q.cap;
-      e->q.len--;
+      size_t nsub = e->q.v[e->q.head].nsub;
+      for (size_t j = 0; j <= nsub && e->q.len; j++) {
+        cpet__send *sd = &e->q.v[e->q.head];
+        e->inflight -= sd->bytes;
+        cpet__send_release(sd);
+        e->q.head = (e->q.head + 1) % e->q.cap;
+        e->q.len--;
+      }
     }
   } else if (s.MPI_TAG == CPET__TAG_ABORT && n >= 4) {
     int32_t stv;
@@ -352,42 +381,105 @@ static int worker_recv(cpet_env *e, int blocking) {
   return s.MPI_TAG;
 }
 
-/* Sends (worker) or processes (single rank) the frame of finished runs. */
+static size_t blob_bytes(const cpet__blobs *b) {
+  size_t n = 0;
+  for (size_t i = 0; i < b->n; i++)
+    n += b->v[i].len;
+  return n;
+}
+
+/* Worker: sends the frame of finished runs, then the data of its large arrays (the blobs'
+ * own buffers: no copy), each in pieces MPI's int counts can describe. */
 static cpet_status flush_frame(cpet_env *e) {
   if (!e->frame_runs) return CPET_OK;
   double t0 = cpet__now();
-  cpet_status st = CPET_OK;
-  if (e->role == CPET_ROLE_SINGLE) {
-    void *m = e->frame.p;
-    size_t l = e->frame.len;
-    st = cpet__writer_frames(e, &m, &l, 1);
-    e->frame.len = 0;
-  } else {
-    size_t bytes = e->frame.len;
-    /* Bound on memory: wait for acknowledgements rather than queue more. */
-    double tw = cpet__now();
-    while (e->q.len && e->inflight + bytes > e->opts.max_inflight_bytes)
-      worker_recv(e, 1);
-    e->stats.t_wait += cpet__now() - tw;
-    void *buf = e->frame.p;
-    e->frame.p = NULL;
-    e->frame.len = e->frame.cap = 0;
-    st = cpet__sendq_isend(e, &e->q, buf, bytes, e->writer, CPET__TAG_RUNS);
-    if (st == CPET_OK) {
-      e->inflight += bytes;
-      e->stats.bytes += bytes;
-    }
-    t0 += cpet__now() - tw; /* waiting is not sending */
+  size_t bytes = e->frame.len + blob_bytes(&e->fblobs);
+  /* Bound on memory: wait for acknowledgements rather than queue more. */
+  double tw = cpet__now();
+  while (e->q.len && e->inflight + bytes > e->opts.max_inflight_bytes)
+    worker_recv(e, 1);
+  e->stats.t_wait += cpet__now() - tw;
+  size_t nsub = 0;
+  for (size_t i = 0; i < e->fblobs.n; i++) {
+    size_t len = e->fblobs.v[i].len;
+    nsub += len ? (len + CPET__PIECE - 1) / CPET__PIECE : 1;
   }
+  void *buf = e->frame.p;
+  size_t flen = e->frame.len;
+  e->frame.p = NULL;
+  e->frame.len = e->frame.cap = 0;
+  cpet_status st =
+      cpet__sendq_isend_ex(e, &e->q, buf, flen, buf, NULL, e->writer, CPET__TAG_RUNS, nsub);
+  if (st == CPET_OK) e->inflight += flen;
+  if (st != CPET_OK) cpet__blobs_truncate(&e->fblobs, 0); /* the writer will not expect them */
+  for (size_t i = 0; i < e->fblobs.n; i++) {
+    cpet__blob *b = &e->fblobs.v[i];
+    size_t off = 0;
+    do {
+      size_t piece = b->len - off < CPET__PIECE ? b->len - off : CPET__PIECE;
+      int last = off + piece >= b->len;
+      /* The last piece owns the buffer: the queue releases sends in order. */
+      cpet_status ps = cpet__sendq_isend_ex(e, &e->q, (const unsigned char *)b->p + off, piece,
+                                            last ? b->own : NULL, last ? b->val : NULL, e->writer,
+                                            CPET__TAG_DATA, 0);
+      if (last) b->own = NULL, b->val = NULL;
+      if (ps == CPET_OK) e->inflight += piece;
+      if (st == CPET_OK) st = ps;
+      off += piece;
+    } while (off < b->len);
+  }
+  e->fblobs.n = 0;
+  if (st == CPET_OK) e->stats.bytes += bytes;
   e->frame_runs = 0;
+  t0 += cpet__now() - tw; /* waiting is not sending */
   e->stats.t_send += cpet__now() - t0;
+  return st;
+}
+
+/* Worker: encodes run idx into the frame (its large arrays into fblobs), drops its nodes and
+ * sends the frame when it is full. */
+static cpet_status ship_run(cpet_env *e, int64_t idx, int32_t rs, double start, double fin) {
+  double t0 = cpet__now();
+  if (e->frame.len < 8) CPET__CHECK(cpet__frame_begin(&e->frame));
+  cpet__buf rec = {0};
+  cpet_status st =
+      cpet__proto_encode_run(e->traj, idx, rs, start, fin, &e->large, &rec, &e->fblobs);
+  if (st == CPET_OK) st = cpet__frame_add(&e->frame, rec.p, rec.len);
+  cpet__buf_free(&rec);
+  /* The run's nodes are in the record now: drop them, so memory does not grow with runs. */
+  cpet_status ds = cpet__proto_drop_run(e->traj, idx);
+  if (st == CPET_OK) st = ds;
+  e->stats.t_send += cpet__now() - t0;
+  if (st != CPET_OK) return st;
+  e->frame_runs++;
+  size_t thresh = e->opts.max_inflight_bytes / 4 < ((size_t)4 << 20)
+                      ? e->opts.max_inflight_bytes / 4
+                      : ((size_t)4 << 20);
+  if (e->frame_runs >= (uint32_t)e->opts.batch_size ||
+      e->frame.len + blob_bytes(&e->fblobs) >= thresh)
+    st = flush_frame(e);
+  return st;
+}
+
+/* Worker, local buffering: encodes and ships every run kept so far. */
+static cpet_status ship_local(cpet_env *e) {
+  cpet_status st = CPET_OK;
+  for (size_t i = 0; i < e->nlocal; i++) {
+    cpet__lrun *l = &e->local[i];
+    cpet_status s1 = st == CPET_OK ? ship_run(e, l->idx, l->status, l->start, l->finish)
+                                   : cpet__proto_drop_run(e->traj, l->idx);
+    if (st == CPET_OK) st = s1;
+  }
+  e->nlocal = 0;
   return st;
 }
 
 /* Worker / single: ends this rank's part and joins the final agreement. */
 static cpet_status finish(cpet_env *e) {
   cpet_status st = e->status;
-  cpet_status fs = flush_frame(e);
+  cpet_status fs = e->role == CPET_ROLE_WORKER ? ship_local(e) : CPET_OK;
+  if (fs == CPET_OK && e->role == CPET_ROLE_WORKER) fs = flush_frame(e);
+  if (e->role == CPET_ROLE_SINGLE) fs = cpet__writer_single_sync(e);
   if (st == CPET_OK) st = fs;
   if (e->role == CPET_ROLE_WORKER) {
     double tw = cpet__now();
@@ -401,7 +493,8 @@ static cpet_status finish(cpet_env *e) {
     e->stats.t_wait += cpet__now() - tw;
     if (st == CPET_OK && e->aborted && e->abort_status != CPET_OK) st = e->abort_status;
   } else {
-    if (st == CPET_OK && cpet__env_signal) st = CPET_ERR_INTERRUPTED;
+    if (st == CPET_OK && cpet__env_signal) /* a message of its own, not a stale one */
+      st = cpet__err(CPET_ERR_INTERRUPTED, "sweep interrupted by signal %d", (int)cpet__env_signal);
     if (st != CPET_OK) cpet__writer_fail(e, st);
     cpet_status cs = cpet__writer_close(e);
     if (st == CPET_OK) st = cs;
@@ -419,31 +512,38 @@ cpet_status cpet_env_submit_run(cpet_env *e, int64_t idx, cpet_status run_status
   double fin = cpet__now();
   e->stats.t_compute += fin - e->cur_start;
   e->cur = -1;
-  cpet_status st;
-  if (e->frame.len < 8) CPET__CHECK(cpet__frame_begin(&e->frame));
-  cpet__buf rec = {0};
+  cpet_status st = CPET_OK;
   int32_t rs = run_status == CPET_OK ? CPET_OK : (int32_t)run_status;
-  st = cpet__proto_encode_run(e->traj, idx, rs, e->cur_start, fin, &rec);
-  if (st == CPET_OK) st = cpet__frame_add(&e->frame, rec.p, rec.len);
-  cpet__buf_free(&rec);
-  /* The run's nodes are in the record now: drop them, so memory does not grow with runs. */
-  cpet_status ds = cpet__proto_drop_run(e->traj, idx);
-  cpet_traj_set_crun(e->traj, -1);
-  if (st == CPET_OK) st = ds;
-  if (st != CPET_OK) return e->status = st;
-  e->frame_runs++;
   if (rs == CPET_OK)
     e->stats.runs++;
   else
     e->stats.runs_failed++;
-  size_t thresh = e->opts.max_inflight_bytes / 4 < ((size_t)4 << 20)
-                      ? e->opts.max_inflight_bytes / 4
-                      : ((size_t)4 << 20);
-  if (e->frame_runs >= (uint32_t)e->opts.batch_size || e->frame.len >= thresh) {
-    st = flush_frame(e);
+  if (e->role == CPET_ROLE_SINGLE) {
+    /* One rank: stored straight from the trajectory, no record round trip. */
+    st = cpet__writer_single_run(e, idx, rs, e->cur_start, fin);
+    if (st == CPET_OK && e->junsynced >= (uint32_t)e->opts.batch_size)
+      st = cpet__writer_single_sync(e);
     if (st != CPET_OK) e->status = st;
+    return st;
   }
-  if (e->role == CPET_ROLE_SINGLE && e->wst != CPET_OK) e->status = e->wst;
+  cpet_traj_set_crun(e->traj, -1);
+  if (e->opts.local_interval != 0) {
+    /* pypet's LOCAL wrap: keep the results here (failed runs' nodes go at once). */
+    if (e->nlocal == e->caplocal) {
+      size_t cap = e->caplocal ? 2 * e->caplocal : 64;
+      cpet__lrun *v = cpet__realloc(e->local, cap * sizeof *v);
+      if (!v) return e->status = cpet__err(CPET_ERR_NOMEM, "local run list");
+      e->local = v;
+      e->caplocal = cap;
+    }
+    e->local[e->nlocal++] = (cpet__lrun){idx, rs, e->cur_start, fin};
+    if (rs != CPET_OK) st = cpet__proto_drop_run(e->traj, idx);
+    if (st == CPET_OK && e->opts.local_interval > 0 && e->nlocal >= (size_t)e->opts.local_interval)
+      st = ship_local(e);
+  } else {
+    st = ship_run(e, idx, rs, e->cur_start, fin);
+  }
+  if (st != CPET_OK) e->status = st;
   return st;
 }
 
@@ -503,7 +603,8 @@ cpet_status cpet_env_next_run(cpet_env *e, int64_t *run_idx) {
     cpet_status st = cpet__writer_serve(e);
     cpet_status cs = cpet__writer_close(e);
     if (st == CPET_OK) st = cs;
-    if (st == CPET_OK && cpet__env_signal) st = CPET_ERR_INTERRUPTED;
+    if (st == CPET_OK && cpet__env_signal) /* a message of its own, not a stale one */
+      st = cpet__err(CPET_ERR_INTERRUPTED, "sweep interrupted by signal %d", (int)cpet__env_signal);
     e->finished = 1;
     e->status = agree(e, st, 1);
     e->stats.t_total += cpet__now() - e->t_mark;
@@ -516,7 +617,9 @@ cpet_status cpet_env_next_run(cpet_env *e, int64_t *run_idx) {
   int64_t idx = -1;
   if (e->status == CPET_OK && !e->aborted && !cpet__env_signal) idx = next_index(e);
   if (idx < 0 || e->aborted || cpet__env_signal || e->status != CPET_OK) {
-    if (cpet__env_signal && e->status == CPET_OK) e->status = CPET_ERR_INTERRUPTED;
+    if (cpet__env_signal && e->status == CPET_OK)
+      e->status =
+          cpet__err(CPET_ERR_INTERRUPTED, "sweep interrupted by signal %d", (int)cpet__env_signal);
     return finish(e);
   }
   cpet_status st = cpet_traj_set_crun(e->traj, idx);

@@ -8,12 +8,38 @@
 #include "core/core_int.h"
 #include "writer/writer_int.h"
 
-/* One non-blocking send of a worker (run batches) or of the writer (small replies). */
+/* One non-blocking send of a worker (run batches, array data) or of the writer (small
+ * replies). `buf` (cpet_free) and `val` (cpet_value_free) are released once it completed. A
+ * RUNS frame is followed in the queue by the `nsub` DATA sends of its large arrays. */
 typedef struct cpet__send {
   MPI_Request req;
   void *buf;
   size_t bytes;
+  cpet_value *val;
+  size_t nsub;
 } cpet__send;
+
+/* Large-array data travels in messages of at most this many bytes (MPI counts are int). */
+#define CPET__PIECE ((size_t)1 << 30)
+
+/* A RUNS message received by the writer, with the data of its large arrays (blobs, in record
+ * order) being received into buffers it owns. */
+typedef struct cpet__inmsg {
+  void *msg;
+  size_t len;
+  int src;
+  cpet__blob *blobs;
+  size_t nblobs;
+  MPI_Request *reqs;
+  size_t nreqs;
+} cpet__inmsg;
+
+/* A run a worker keeps locally (local buffering) until it ships it. */
+typedef struct cpet__lrun {
+  int64_t idx;
+  int32_t status;
+  double start, finish;
+} cpet__lrun;
 
 typedef struct cpet__sendq {
   cpet__send *v;
@@ -52,6 +78,14 @@ struct cpet_env {
   double cur_start, t_mark;
   cpet__buf frame; /* records not yet sent */
   uint32_t frame_runs;
+  cpet__blobs fblobs;     /* large-array data of the records in `frame` */
+  cpet__large_opts large; /* how this rank extracts large arrays */
+  cpet__lrun *local;      /* local buffering: runs computed, not yet encoded */
+  size_t nlocal, caplocal;
+  cpet__buf jrec;     /* single rank: the record being journaled */
+  uint32_t junsynced; /* runs journaled since the last fsync ... */
+  int64_t *jidx;      /* ... and their indices */
+  size_t capjidx;
   cpet__sendq q; /* unacknowledged run batches */
   size_t inflight;
   int aborted;
@@ -85,6 +119,14 @@ void cpet__bind(cpet_env *e);
 cpet_status cpet__writer_open(cpet_env *e, const char *filename);
 /* Journals, acknowledges (via the callback) and stores a set of framed messages. */
 cpet_status cpet__writer_frames(cpet_env *e, void *const *msgs, const size_t *lens, size_t n);
+/* As cpet__writer_frames_from with the large-array data of each message (receives complete). */
+cpet_status cpet__writer_frames_in(cpet_env *e, cpet__inmsg *in, size_t n);
+/* Single rank: journals (when on) and stores run idx straight from the trajectory, then drops
+ * its nodes. */
+cpet_status cpet__writer_single_run(cpet_env *e, int64_t idx, int32_t status, double start,
+                                    double finish);
+/* Single rank: makes the runs journaled so far durable. */
+cpet_status cpet__writer_single_sync(cpet_env *e);
 /* As above; srcs[i] is the rank that sent msgs[i]: each gets an ACK once its runs are durable
  * (before they are stored). NULL on a single rank. */
 cpet_status cpet__writer_frames_from(cpet_env *e, void *const *msgs, const size_t *lens,
@@ -104,5 +146,11 @@ void cpet__sendq_progress(cpet__sendq *q, int all);
 /* Queues an Isend of `buf` (taken) to `dst`. */
 cpet_status cpet__sendq_isend(cpet_env *e, cpet__sendq *q, void *buf, size_t bytes, int dst,
                               int tag);
+/* Queues an Isend of `bytes` at `p`; `own` / `val` (taken, may be NULL) are released when the
+ * send has completed. On error they are released at once. */
+cpet_status cpet__sendq_isend_ex(cpet_env *e, cpet__sendq *q, const void *p, size_t bytes,
+                                 void *own, cpet_value *val, int dst, int tag, size_t nsub);
+/* Waits for and releases one queued send. */
+void cpet__send_release(cpet__send *s);
 
 #endif

@@ -6,7 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "h5/h5_close_int.h"
 #include "h5/h5_int.h"
+#include "store/overview_int.h"
 #include "store/store_int.h"
 
 static int is_dir(const char *p) {
@@ -213,9 +215,12 @@ cpet_status cpet__store_check_writable(cpet_store *s) {
 cpet_status cpet_store_close(cpet_store *s) {
   if (!s) return CPET_OK;
   cpet_status st = CPET_OK;
+  /* Cached overview tables and purge maps hold HDF5 ids of this file: release them first. */
+  cpet__store_state_drop(s);
   if (s->file >= 0) {
-    /* After a failure only H5Fclose is called; it still tries to flush what it can. */
-    if (H5Fclose(s->file) < 0 && !s->failed) st = cpet__h5_err("H5Fclose", s->filename);
+    /* A failed H5Fclose would crash HDF5 at exit: flush first, divert on failure (h5close.c). */
+    st = cpet__h5_close_file_safely(s->file, s->filename);
+    if (s->failed) st = CPET_OK; /* the earlier error was reported */
     s->file = -1;
   }
   free_store(s);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "h5/h5_close_int.h"
 #include "h5/h5_int.h"
 #include "store/overview_int.h"
 #include "tree/tree_int.h"
@@ -68,6 +69,8 @@ static void map_free(pmap *m) {
 }
 
 static void close_tabs(struct cpet__tstate *t) {
+  /* After a failed flush/close HDF5 must not be called again (h5close.c): leave the ids. */
+  if (cpet__h5_quarantined()) return;
   for (int k = 0; k < CPET__OV_COUNT; k++) {
     /* After the service closed the file (H5F_CLOSE_STRONG) these ids are already invalid. */
     H5E_BEGIN_TRY { cpet__ov_close(&t->tab[k]); }

@@ -6,6 +6,10 @@
 
 #include "tools/tools_int.h"
 
+/* storage maintenance commands (cmd_merge.c, cmd_backup.c) */
+int cpet_cmd_merge(int argc, char **argv);
+int cpet_cmd_backup(int argc, char **argv);
+
 static const struct {
   const char *name;
   int (*fn)(int, char **);
@@ -15,6 +19,9 @@ static const struct {
     {"ls", cpet_cmd_ls, "ls FILE                         trajectories and their trees"},
     {"dump", cpet_cmd_dump, "dump FILE [--traj NAME] --json  everything a reader finds, as JSON"},
     {"repack", cpet_cmd_repack, "repack SRC DST [--traj NAME] [--complib LIB] [--complevel L]  load and store anew"},
+    {"recover", cpet_cmd_recover, "recover FILE_OR_JOURNAL [--out F]  rebuild a crashed sweep's file from its journal"},
+    {"merge", cpet_cmd_merge, "merge OUT IN... [--traj NAME]     merge the trajectories of several files (shards of one sweep) into OUT"},
+    {"backup", cpet_cmd_backup, "backup FILE [--traj NAME] [--to F]  copy a trajectory to backup_NAME.hdf5 (or F)"},
     {"show", cpet_cmd_show, "show FILE ITEM [--traj NAME]    one node (full name) in detail"},
 };
 

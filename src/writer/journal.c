@@ -144,6 +144,28 @@ cpet_status cpet__journal_append(cpet__journal *j, const void *payload, size_t l
   return write_all(j->fd, payload, len, j->path);
 }
 
+cpet_status cpet__journal_appendv(cpet__journal *j, const void *rec, size_t len,
+                                  const cpet__blob *blobs, size_t nblobs) {
+  uint64_t total = len;
+  uLong c = crc32(0L, Z_NULL, 0);
+  c = crc32_z(c, rec, len);
+  for (size_t i = 0; i < nblobs; i++) {
+    total += blobs[i].len;
+    c = crc32_z(c, blobs[i].p, blobs[i].len);
+  }
+  if (total > UINT32_MAX)
+    return cpet__err(CPET_ERR_RANGE, "run record of %llu bytes", (unsigned long long)total);
+  unsigned char h[REC_HDR];
+  cpet__put_le32(h, REC_MAGIC);
+  cpet__put_le32(h + 4, (uint32_t)total);
+  cpet__put_le32(h + 8, (uint32_t)c);
+  CPET__CHECK(write_all(j->fd, h, sizeof h, j->path));
+  CPET__CHECK(write_all(j->fd, rec, len, j->path));
+  for (size_t i = 0; i < nblobs; i++)
+    CPET__CHECK(write_all(j->fd, blobs[i].p, blobs[i].len, j->path));
+  return CPET_OK;
+}
+
 cpet_status cpet__journal_sync(cpet__journal *j) {
   if (fdatasync(j->fd) != 0) return io_err("fsync journal", j->path);
   return CPET_OK;

@@ -10,7 +10,7 @@
 
 #include "writer/writer_int.h"
 
-#define REC_VERSION 1u
+#define REC_VERSION 2u          /* 2: large-array descriptions after the header */
 #define FRAME_MAGIC 0x4d525043u /* "CPRM" */
 
 enum { NODE_GROUP = 0, NODE_LEAF = 1, NODE_LINK = 2 };
@@ -144,6 +144,7 @@ cpet_status cpet__rd_value(cpet__rd *r, cpet_value **v) {
 
 typedef struct enc_ctx {
   int64_t idx;
+  const cpet__large_opts *skip; /* items extracted but kept in their leaves: not encoded */
   cpet__buf *out;
   uint32_t nnodes;
   cpet_status st;
@@ -162,7 +163,7 @@ static cpet_status enc_annotations(cpet__buf *b, const cpet_node *n) {
   return CPET_OK;
 }
 
-static cpet_status enc_node(cpet__buf *b, const cpet_node *n) {
+static cpet_status enc_node(cpet__buf *b, const cpet_node *n, const cpet__large_opts *skip) {
   cpet_node_kind kind = cpet_node_kind_of(n);
   uint8_t k = kind == CPET_NODE_GROUP ? NODE_GROUP : kind == CPET_NODE_LEAF ? NODE_LEAF : NODE_LINK;
   CPET__CHECK(cpet__buf_u8(b, k));
@@ -183,9 +184,12 @@ static cpet_status enc_node(cpet__buf *b, const cpet_node *n) {
     CPET__CHECK(cpet__buf_u8(b, v ? 1 : 0));
     return v ? cpet__buf_value(b, v) : CPET_OK;
   }
-  size_t ni = cpet_leaf_nitems(n);
-  CPET__CHECK(cpet__buf_u32(b, (uint32_t)ni));
+  size_t ni = cpet_leaf_nitems(n), nk = 0;
+  for (size_t i = 0; i < ni; i++)
+    nk += !cpet__large_qualifies(n, i, skip);
+  CPET__CHECK(cpet__buf_u32(b, (uint32_t)nk));
   for (size_t i = 0; i < ni; i++) {
+    if (cpet__large_qualifies(n, i, skip)) continue;
     const char *key;
     const cpet_value *v;
     cpet_flag flag;
@@ -201,7 +205,7 @@ static cpet_status enc_node(cpet__buf *b, const cpet_node *n) {
 static void enc_walk(enc_ctx *c, const cpet_node *n) {
   if (c->st != CPET_OK) return;
   if (cpet_node_parent(n) && cpet_node_run_index(n) == c->idx) {
-    c->st = enc_node(c->out, n);
+    c->st = enc_node(c->out, n, c->skip);
     c->nnodes++;
   }
   if (cpet_node_kind_of(n) != CPET_NODE_GROUP) return;
@@ -211,8 +215,9 @@ static void enc_walk(enc_ctx *c, const cpet_node *n) {
 }
 
 cpet_status cpet__proto_encode_run(cpet_traj *traj, int64_t idx, int32_t status, double start,
-                                   double finish, cpet__buf *out) {
-  size_t at = out->len;
+                                   double finish, const cpet__large_opts *lo, cpet__buf *out,
+                                   cpet__blobs *blobs) {
+  size_t at = out->len, nb = blobs ? blobs->n : 0;
   CPET__CHECK(cpet__buf_u32(out, REC_VERSION));
   CPET__CHECK(cpet__buf_u64(out, (uint64_t)idx));
   CPET__CHECK(cpet__buf_u32(out, (uint32_t)status));
@@ -220,14 +225,30 @@ cpet_status cpet__proto_encode_run(cpet_traj *traj, int64_t idx, int32_t status,
   CPET__CHECK(cpet__buf_f64(out, finish));
   size_t count_at = out->len;
   CPET__CHECK(cpet__buf_u32(out, 0));
-  if (status != CPET_OK) return CPET_OK;
-  enc_ctx c = {idx, out, 0, CPET_OK};
-  enc_walk(&c, cpet_traj_root(traj));
-  if (c.st != CPET_OK) {
+  size_t core_at = out->len;
+  CPET__CHECK(cpet__buf_u64(out, 0));
+  size_t nlarge_at = out->len;
+  CPET__CHECK(cpet__buf_u32(out, 0));
+  cpet_status st = CPET_OK;
+  uint32_t nlarge = 0;
+  enc_ctx c = {idx, lo && blobs && lo->keep ? lo : NULL, out, 0, CPET_OK};
+  if (status == CPET_OK) {
+    /* Large arrays first: extraction removes them from their leaves (unless lo->keep), so
+     * the node walk below no longer sees them. */
+    if (lo && blobs) st = cpet__large_extract(traj, idx, lo, out, &nlarge, blobs);
+    if (st == CPET_OK) enc_walk(&c, cpet_traj_root(traj));
+    st = st != CPET_OK ? st : c.st;
+  }
+  if (st != CPET_OK) {
     out->len = at;
-    return c.st;
+    if (blobs) cpet__blobs_truncate(blobs, nb);
+    return st;
   }
   cpet__put_le32(out->p + count_at, c.nnodes);
+  cpet__put_le32(out->p + nlarge_at, nlarge);
+  uint64_t core = (uint64_t)(out->len - at);
+  for (int i = 0; i < 8; i++)
+    out->p[core_at + (size_t)i] = (unsigned char)(core >> (8 * i));
   return CPET_OK;
 }
 
@@ -235,7 +256,8 @@ static cpet_status rd_hdr(cpet__rd *r, cpet__run_hdr *h) {
   uint32_t ver, st;
   uint64_t idx;
   CPET__CHECK(cpet__rd_u32(r, &ver));
-  if (ver != REC_VERSION) return cpet__err(CPET_ERR_VERSION, "run record version %u", ver);
+  if (ver != 1 && ver != REC_VERSION)
+    return cpet__err(CPET_ERR_VERSION, "run record version %u", ver);
   CPET__CHECK(cpet__rd_u64(r, &idx));
   CPET__CHECK(cpet__rd_u32(r, &st));
   CPET__CHECK(cpet__rd_f64(r, &h->start));
@@ -243,6 +265,15 @@ static cpet_status rd_hdr(cpet__rd *r, cpet__run_hdr *h) {
   CPET__CHECK(cpet__rd_u32(r, &h->nnodes));
   h->idx = (int64_t)idx;
   h->status = (int32_t)st;
+  h->core_len = r->len;
+  h->nlarge = 0;
+  if (ver >= 2) {
+    CPET__CHECK(cpet__rd_u64(r, &h->core_len));
+    CPET__CHECK(cpet__rd_u32(r, &h->nlarge));
+    if (h->core_len > r->len || h->core_len < r->off)
+      return cpet__err(CPET_ERR_CORRUPT, "run record length %llu beyond its %zu bytes",
+                       (unsigned long long)h->core_len, r->len);
+  }
   if (h->idx < 0) return cpet__err(CPET_ERR_CORRUPT, "negative run index in record");
   return CPET_OK;
 }
@@ -344,6 +375,10 @@ cpet_status cpet__proto_apply_run(cpet_traj *traj, const void *rec, size_t len) 
     return cpet__err(CPET_ERR_RANGE, "run record %lld beyond the trajectory's %zu runs",
                      (long long)h.idx, cpet_traj_length(traj));
   if (h.status != CPET_OK) return cpet__err(CPET_ERR_STATE, "run %lld failed", (long long)h.idx);
+  CPET__CHECK(cpet__large_skip(&r, h.nlarge, NULL, NULL, 0));
+  if (r.off > h.core_len)
+    return cpet__err(CPET_ERR_CORRUPT, "large-array descriptions beyond the record proper");
+  r.len = (size_t)h.core_len; /* inline large-array data (journal form) is not nodes */
   link_todo *links = NULL;
   size_t nlinks = 0;
   cpet_status st = CPET_OK;
@@ -411,16 +446,45 @@ cpet_status cpet__proto_apply_run(cpet_traj *traj, const void *rec, size_t len) 
   cpet_free(links);
   CPET__CHECK(st);
 
+  return cpet__proto_run_row(traj, h.idx, h.start, h.finish);
+}
+
+cpet_status cpet__proto_run_row(cpet_traj *traj, int64_t idx, double start, double finish) {
   cpet_run_info ri;
-  CPET__CHECK(cpet_traj_run_info(traj, (size_t)h.idx, &ri));
+  CPET__CHECK(cpet_traj_run_info(traj, (size_t)idx, &ri));
   ri.completed = 1;
-  ri.timestamp = h.start;
-  ri.finish_timestamp = h.finish;
-  cpet__proto_timestr(h.start, ri.time, sizeof ri.time);
-  cpet__proto_timedelta(h.finish - h.start, ri.runtime, sizeof ri.runtime);
-  CPET__CHECK(cpet_traj_parameter_summary(traj, (size_t)h.idx, ri.parameter_summary,
+  ri.timestamp = start;
+  ri.finish_timestamp = finish;
+  cpet__proto_timestr(start, ri.time, sizeof ri.time);
+  cpet__proto_timedelta(finish - start, ri.runtime, sizeof ri.runtime);
+  CPET__CHECK(cpet_traj_parameter_summary(traj, (size_t)idx, ri.parameter_summary,
                                           sizeof ri.parameter_summary));
-  return cpet_traj_set_run_info(traj, (size_t)h.idx, &ri);
+  return cpet_traj_set_run_info(traj, (size_t)idx, &ri);
+}
+
+cpet_status cpet__proto_blobs(const void *rec, size_t len, size_t *n, uint64_t *lens, size_t cap) {
+  cpet__rd r = {rec, len, 0};
+  cpet__run_hdr h;
+  CPET__CHECK(rd_hdr(&r, &h));
+  return cpet__large_skip(&r, h.nlarge, n, lens, cap);
+}
+
+cpet_status cpet__proto_core_len(const void *rec, size_t len, size_t *core) {
+  cpet__rd r = {rec, len, 0};
+  cpet__run_hdr h;
+  CPET__CHECK(rd_hdr(&r, &h));
+  *core = (size_t)h.core_len;
+  return CPET_OK;
+}
+
+cpet_status cpet__proto_store_large(cpet_store *store, cpet_traj *traj, const void *rec, size_t len,
+                                    const cpet__blob *blobs, size_t nblobs) {
+  cpet__rd r = {rec, len, 0};
+  cpet__run_hdr h;
+  CPET__CHECK(rd_hdr(&r, &h));
+  if (!h.nlarge) return CPET_OK;
+  const unsigned char *inl = (const unsigned char *)rec + h.core_len;
+  return cpet__large_store(store, traj, &r, h.nlarge, blobs, nblobs, inl, len - (size_t)h.core_len);
 }
 
 /* ---- dropping a run's nodes ---- */
@@ -509,7 +573,9 @@ double cpet__now(void) {
 }
 
 void cpet__proto_timedelta(double seconds, char *buf, size_t cap) {
+  /* Times come from run records (a journal may be damaged): keep llround in range. */
   if (!(seconds >= 0)) seconds = 0;
+  if (seconds > 1e12) seconds = 1e12;
   long long us = llround(seconds * 1e6);
   long long days = us / 86400000000LL;
   us -= days * 86400000000LL;
@@ -527,6 +593,8 @@ void cpet__proto_timedelta(double seconds, char *buf, size_t cap) {
 }
 
 void cpet__proto_timestr(double ts, char *buf, size_t cap) {
+  /* Out-of-range timestamps (damaged records) would make the cast undefined: use 0. */
+  if (!(ts >= 0 && ts < 253402300800.0)) ts = 0;
   time_t t = (time_t)floor(ts);
   struct tm tm;
   localtime_r(&t, &tm);

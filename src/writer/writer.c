@@ -14,9 +14,9 @@
 #include <unistd.h>
 
 #include "mpi/mpi_int.h"
+#include "writer/ack_int.h"
 
 #define MIN_FREE_BYTES ((unsigned long long)1 << 20)
-#define MAX_MSGS 64
 
 /* ---- files ---- */
 
@@ -100,16 +100,23 @@ cpet_status cpet__writer_publish(cpet_store *store, const char *partial, const c
 
 /* ---- storing records ---- */
 
-cpet_status cpet__writer_store_record(cpet_store *store, cpet_traj *traj, const void *rec,
-                                      size_t len) {
+cpet_status cpet__writer_store_record_blobs(cpet_store *store, cpet_traj *traj, const void *rec,
+                                            size_t len, const cpet__blob *blobs, size_t nblobs) {
   cpet__run_hdr h;
   CPET__CHECK(cpet__proto_peek_run(rec, len, &h));
   cpet_status st = cpet__proto_apply_run(traj, rec, len);
   if (st == CPET_OK) st = cpet_store_run(store, traj, h.idx);
+  /* The leaf groups exist now: the large arrays go in with their chunks as they came. */
+  if (st == CPET_OK) st = cpet__proto_store_large(store, traj, rec, len, blobs, nblobs);
   if (st != CPET_OK) cpet__err_context("storing run %lld", (long long)h.idx);
   /* Stored (or failed): the writer keeps no run data, so its memory does not grow. */
   cpet_status ds = cpet__proto_drop_run(traj, h.idx);
   return st != CPET_OK ? st : ds;
+}
+
+cpet_status cpet__writer_store_record(cpet_store *store, cpet_traj *traj, const void *rec,
+                                      size_t len) {
+  return cpet__writer_store_record_blobs(store, traj, rec, len, NULL, 0);
 }
 
 typedef struct replay_ctx {
@@ -235,10 +242,11 @@ cpet_status cpet__writer_open(cpet_env *e, const char *filename) {
 typedef struct recref {
   const void *p;
   size_t len;
+  const cpet__blob *blobs;
+  size_t nblobs;
 } recref;
 
-cpet_status cpet__writer_frames_from(cpet_env *e, void *const *msgs, const size_t *lens,
-                                     const int *srcs, size_t n) {
+cpet_status cpet__writer_frames_in(cpet_env *e, cpet__inmsg *in, size_t n) {
   size_t cap = 0, nrec = 0;
   recref *recs = NULL;
   double t0 = cpet__now();
@@ -246,7 +254,8 @@ cpet_status cpet__writer_frames_from(cpet_env *e, void *const *msgs, const size_
   for (size_t m = 0; m < n; m++) {
     cpet__rd r;
     uint32_t count = 0;
-    cpet_status st = cpet__frame_open(msgs[m], lens[m], &r, &count);
+    size_t used = 0; /* blobs of this message consumed so far */
+    cpet_status st = cpet__frame_open(in[m].msg, in[m].len, &r, &count);
     for (uint32_t i = 0; st == CPET_OK && i < count; i++) {
       const void *rec;
       size_t len;
@@ -255,13 +264,18 @@ cpet_status cpet__writer_frames_from(cpet_env *e, void *const *msgs, const size_
       if (st == CPET_OK) st = cpet__proto_peek_run(rec, len, &h);
       if (st == CPET_OK && h.idx >= e->nruns)
         st = cpet__err(CPET_ERR_CORRUPT, "run %lld beyond the sweep", (long long)h.idx);
+      if (st == CPET_OK && h.nlarge > in[m].nblobs - used)
+        st = cpet__err(CPET_ERR_CORRUPT, "run %lld lacks the data of its large arrays",
+                       (long long)h.idx);
       if (st != CPET_OK) break;
+      const cpet__blob *bl = in[m].blobs ? in[m].blobs + used : NULL;
+      used += h.nlarge;
       if (h.status != CPET_OK) {
         if (e->role == CPET_ROLE_WRITER) e->stats.runs_failed++;
         continue;
       }
       if (e->jn && e->wst == CPET_OK) {
-        cpet_status js = cpet__journal_append(e->jn, rec, len);
+        cpet_status js = cpet__journal_appendv(e->jn, rec, len, bl, h.nlarge);
         if (js != CPET_OK) cpet__writer_fail(e, js);
         journaled = 1;
       }
@@ -275,7 +289,9 @@ cpet_status cpet__writer_frames_from(cpet_env *e, void *const *msgs, const size_
         recs = q;
       }
       recs[nrec].p = rec;
-      recs[nrec++].len = len;
+      recs[nrec].len = len;
+      recs[nrec].blobs = bl;
+      recs[nrec++].nblobs = h.nlarge;
     }
     if (st != CPET_OK) cpet__writer_fail(e, st);
   }
@@ -284,10 +300,17 @@ cpet_status cpet__writer_frames_from(cpet_env *e, void *const *msgs, const size_
     if (js != CPET_OK) cpet__writer_fail(e, js);
   }
   e->stats.t_journal += cpet__now() - t0;
+  /* Opt-in test log (CPET_ACK_FD, ack.c): these runs are acknowledged from here on. */
+  int afd = journaled && e->wst == CPET_OK ? cpet__ack_fd() : -1;
+  for (size_t i = 0; afd >= 0 && i < nrec; i++) {
+    cpet__run_hdr h;
+    if (cpet__proto_peek_run(recs[i].p, recs[i].len, &h) == CPET_OK) cpet__ack_write(afd, h.idx);
+  }
   /* Durable now: acknowledge (always, so workers can drain even after an error). */
-  for (size_t m = 0; srcs && m < n; m++) {
+  for (size_t m = 0; m < n; m++) {
+    if (in[m].src < 0) continue;
     size_t first = 0;
-    while (srcs[first] != srcs[m])
+    while (in[first].src != in[m].src)
       first++;
     if (first != m) continue; /* this sender is counted at its first message */
     int64_t *b = cpet__malloc(sizeof *b);
@@ -297,8 +320,8 @@ cpet_status cpet__writer_frames_from(cpet_env *e, void *const *msgs, const size_
     }
     *b = 0;
     for (size_t j = m; j < n; j++)
-      *b += srcs[j] == srcs[m];
-    cpet_status as = cpet__sendq_isend(e, &e->wq, b, sizeof *b, srcs[m], CPET__TAG_ACK);
+      *b += in[j].src == in[m].src;
+    cpet_status as = cpet__sendq_isend(e, &e->wq, b, sizeof *b, in[m].src, CPET__TAG_ACK);
     if (as != CPET_OK) cpet__writer_fail(e, as);
   }
   t0 = cpet__now();
@@ -306,7 +329,9 @@ cpet_status cpet__writer_frames_from(cpet_env *e, void *const *msgs, const size_
     cpet__run_hdr h;
     cpet__proto_peek_run(recs[i].p, recs[i].len, &h);
     if (e->done[h.idx]) continue; /* never store a run twice */
-    cpet_status st = cpet__writer_store_record(e->store, e->traj, recs[i].p, recs[i].len);
+    cpet_status st =
+        cpet__writer_store_record_blobs(e->store, e->traj, recs[i].p, recs[i].len,
+                                        recs[i].blobs ? recs[i].blobs : NULL, recs[i].nblobs);
     if (st != CPET_OK) {
       cpet__writer_fail(e, st);
       break;
@@ -320,113 +345,83 @@ cpet_status cpet__writer_frames_from(cpet_env *e, void *const *msgs, const size_
   return e->wst;
 }
 
+cpet_status cpet__writer_frames_from(cpet_env *e, void *const *msgs, const size_t *lens,
+                                     const int *srcs, size_t n) {
+  cpet__inmsg *in = cpet__calloc(n ? n : 1, sizeof *in);
+  if (!in) {
+    cpet__writer_fail(e, cpet__err(CPET_ERR_NOMEM, "message list"));
+    return e->wst;
+  }
+  for (size_t m = 0; m < n; m++) {
+    in[m].msg = msgs[m];
+    in[m].len = lens[m];
+    in[m].src = srcs ? srcs[m] : -1;
+  }
+  cpet_status st = cpet__writer_frames_in(e, in, n);
+  cpet_free(in);
+  return st;
+}
+
 cpet_status cpet__writer_frames(cpet_env *e, void *const *msgs, const size_t *lens, size_t n) {
   return cpet__writer_frames_from(e, msgs, lens, NULL, n);
 }
 
-/* ---- the serve loop ---- */
+/* ---- the single rank: no record round trip ---- */
 
-static void send_abort(cpet_env *e, const unsigned char *wdone, cpet_status st, const char *msg) {
-  size_t ml = strlen(msg);
-  for (int r = 0; r < e->size; r++) {
-    if (r == e->writer || wdone[r]) continue;
-    unsigned char *b = cpet__malloc(4 + ml);
-    if (!b) continue; /* the worker still stops: its REQ gets an empty answer */
-    int32_t v = (int32_t)st;
-    memcpy(b, &v, 4);
-    memcpy(b + 4, msg, ml);
-    cpet__sendq_isend(e, &e->wq, b, 4 + ml, r, CPET__TAG_ABORT);
-  }
+cpet_status cpet__writer_single_sync(cpet_env *e) {
+  if (!e->jn || !e->junsynced || e->wst != CPET_OK) return e->wst;
+  double t0 = cpet__now();
+  cpet_status st = cpet__journal_sync(e->jn);
+  if (st != CPET_OK) cpet__writer_fail(e, st);
+  /* Opt-in test log (CPET_ACK_FD, ack.c): these runs are acknowledged from here on. */
+  int afd = st == CPET_OK ? cpet__ack_fd() : -1;
+  for (uint32_t i = 0; afd >= 0 && i < e->junsynced; i++)
+    cpet__ack_write(afd, e->jidx[i]);
+  e->junsynced = 0;
+  e->stats.t_journal += cpet__now() - t0;
+  return e->wst;
 }
 
-cpet_status cpet__writer_serve(cpet_env *e) {
-  unsigned char *wdone = cpet__calloc((size_t)e->size, 1);
-  int64_t *work = cpet__malloc((size_t)e->opts.batch_size * sizeof *work);
-  int *fins = cpet__malloc((size_t)e->size * sizeof *fins);
-  if (!wdone || !work || !fins) {
-    cpet_free(wdone);
-    cpet_free(work);
-    cpet_free(fins);
-    /* Without memory we cannot serve; MPI_Abort is the only way not to hang the workers. */
-    cpet__err(CPET_ERR_NOMEM, "writer loop");
-    MPI_Abort(e->comm, 1);
-    return CPET_ERR_NOMEM;
-  }
-  void *msgs[MAX_MSGS];
-  size_t lens[MAX_MSGS];
-  int srcs[MAX_MSGS];
-  int ndone = 0, stopping = 0, aborted = 0;
-  while (ndone < e->nworkers) {
-    MPI_Status s;
-    double tw = cpet__now();
-    int got = cpet__env_probe(e, MPI_ANY_SOURCE, MPI_ANY_TAG, &s, stopping ? 2 : 1);
-    e->stats.t_wait += cpet__now() - tw;
-    if (got) {
-      size_t nm = 0;
-      int nf = 0;
-      do {
-        int n = 0, src = s.MPI_SOURCE;
-        MPI_Get_count(&s, MPI_BYTE, &n);
-        if (s.MPI_TAG == CPET__TAG_RUNS) {
-          void *b = cpet__malloc(n ? (size_t)n : 1);
-          if (!b) {
-            cpet__writer_fail(e, cpet__err(CPET_ERR_NOMEM, "receive buffer of %d bytes", n));
-            MPI_Abort(e->comm, 1);
-          }
-          MPI_Recv(b, n, MPI_BYTE, src, CPET__TAG_RUNS, e->comm, MPI_STATUS_IGNORE);
-          msgs[nm] = b;
-          lens[nm] = (size_t)n;
-          srcs[nm++] = src;
-          e->stats.bytes += (uint64_t)n;
-        } else if (s.MPI_TAG == CPET__TAG_REQ) {
-          MPI_Recv(NULL, 0, MPI_BYTE, src, CPET__TAG_REQ, e->comm, MPI_STATUS_IGNORE);
-          size_t k = 0;
-          if (!stopping && e->wst == CPET_OK)
-            cpet__sched_take(e, work, (size_t)e->opts.batch_size, &k);
-          void *b = cpet__malloc(k ? k * sizeof *work : 1);
-          if (b) {
-            if (k) memcpy(b, work, k * sizeof *work);
-            cpet__sendq_isend(e, &e->wq, b, k * sizeof *work, src, CPET__TAG_WORK);
-          } else {
-            MPI_Send(NULL, 0, MPI_BYTE, src, CPET__TAG_WORK, e->comm); /* small: eager */
-          }
-        } else if (s.MPI_TAG == CPET__TAG_DONE) {
-          int32_t v = 0;
-          MPI_Recv(&v, 4, MPI_BYTE, src, CPET__TAG_DONE, e->comm, MPI_STATUS_IGNORE);
-          wdone[src] = 1;
-          fins[nf++] = src;
-          ndone++;
-          if (v == CPET_ERR_INTERRUPTED)
-            stopping = 1;
-          else if (v != CPET_OK && e->wst == CPET_OK) {
-            cpet__err((cpet_status)v, "worker rank %d failed with %s", src,
-                      cpet_errname((cpet_status)v));
-            cpet__writer_fail(e, (cpet_status)v);
-          }
-        } else {
-          /* Not ours: drop it rather than loop on it. */
-          MPI_Recv(NULL, 0, MPI_BYTE, src, s.MPI_TAG, e->comm, MPI_STATUS_IGNORE);
-        }
-      } while (nm < MAX_MSGS && cpet__env_probe(e, MPI_ANY_SOURCE, MPI_ANY_TAG, &s, 0));
-      if (nm) cpet__writer_frames_from(e, msgs, lens, srcs, nm);
-      for (size_t i = 0; i < nm; i++)
-        cpet_free(msgs[i]);
-      for (int i = 0; i < nf; i++)
-        cpet__sendq_isend(e, &e->wq, cpet__malloc(1), 0, fins[i], CPET__TAG_FIN);
+cpet_status cpet__writer_single_run(cpet_env *e, int64_t idx, int32_t status, double start,
+                                    double finish) {
+  cpet_status st = e->wst;
+  if (status == CPET_OK && st == CPET_OK && e->jn) {
+    /* The journal needs the record; large arrays are appended from their own buffers. */
+    double t0 = cpet__now();
+    cpet__large_opts lo = e->large;
+    lo.keep = 1;
+    lo.compress = 0;
+    cpet__blobs bl = {0};
+    e->jrec.len = 0;
+    st = cpet__proto_encode_run(e->traj, idx, status, start, finish, &lo, &e->jrec, &bl);
+    if (st == CPET_OK) st = cpet__journal_appendv(e->jn, e->jrec.p, e->jrec.len, bl.v, bl.n);
+    cpet__blobs_free(&bl);
+    if (st == CPET_OK && e->junsynced == e->capjidx) {
+      size_t cap = e->capjidx ? 2 * e->capjidx : 64;
+      int64_t *v = cpet__realloc(e->jidx, cap * sizeof *v);
+      if (!v) st = cpet__err(CPET_ERR_NOMEM, "journaled run list");
+      if (v) e->jidx = v, e->capjidx = cap;
     }
-    if (cpet__env_signal && !stopping) stopping = 1;
-    if (!aborted && (e->wst != CPET_OK || stopping)) {
-      aborted = 1;
-      stopping = 1;
-      cpet_status st = e->wst != CPET_OK ? e->wst : CPET_ERR_INTERRUPTED;
-      send_abort(e, wdone, st, e->wst != CPET_OK ? e->wmsg : "interrupted");
-    }
-    cpet__sendq_progress(&e->wq, 0);
+    if (st == CPET_OK) e->jidx[e->junsynced++] = idx;
+    e->stats.t_journal += cpet__now() - t0;
   }
-  cpet__sendq_progress(&e->wq, 1);
-  cpet_free(wdone);
-  cpet_free(work);
-  cpet_free(fins);
+  if (status == CPET_OK && st == CPET_OK) {
+    /* Stored straight from the trajectory, exactly as the writer stores a rebuilt run. */
+    double t0 = cpet__now();
+    cpet_traj_set_crun(e->traj, -1);
+    st = cpet__proto_run_row(e->traj, idx, start, finish);
+    if (st == CPET_OK && !e->done[idx]) st = cpet_store_run(e->store, e->traj, idx);
+    if (st != CPET_OK) cpet__err_context("storing run %lld", (long long)idx);
+    if (st == CPET_OK && !e->done[idx]) {
+      e->done[idx] = 1;
+      e->nstored++;
+    }
+    e->stats.t_store += cpet__now() - t0;
+  }
+  cpet_status ds = cpet__proto_drop_run(e->traj, idx);
+  cpet_traj_set_crun(e->traj, -1);
+  if (st == CPET_OK) st = ds;
+  if (st != CPET_OK) cpet__writer_fail(e, st);
   return e->wst;
 }
 

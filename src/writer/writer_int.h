@@ -57,7 +57,8 @@ enum {
   CPET__TAG_ACK,        /* writer -> worker: int64 number of RUNS messages now durable */
   CPET__TAG_DONE,       /* worker -> writer: int32 worker status, no more messages follow */
   CPET__TAG_ABORT,      /* writer -> worker: int32 status + message text: stop */
-  CPET__TAG_FIN         /* writer -> worker: empty, after the worker's DONE: nothing follows */
+  CPET__TAG_FIN,        /* writer -> worker: empty, after the worker's DONE: nothing follows */
+  CPET__TAG_DATA        /* worker -> writer: the data of a large array, after its RUNS frame */
 };
 
 /* Header of a run record. */
@@ -66,12 +67,81 @@ typedef struct cpet__run_hdr {
   int32_t status; /* CPET_OK or the callback's error (then no nodes) */
   double start, finish;
   uint32_t nnodes;
+  uint64_t core_len; /* bytes of the record proper (version 2; else the whole length) */
+  uint32_t nlarge;   /* large arrays described (version 2) */
 } cpet__run_hdr;
 
-/* Appends the record of run `idx` to `out`: header + every node of the trajectory whose run
- * index is idx (groups, leaves with comment, annotations, items/values and flags, links). */
+/* ---- large arrays (large.c) ----
+ * A result item that is a numeric ndarray of at least `min_bytes` stored as CARRAY (the
+ * default flag) does not travel inside its run record: the record carries its description
+ * (leaf, key, type, shape, chunk shape, filters, per-chunk sizes) and the bytes travel as a
+ * separate blob - the array's own buffer (uncompressed: no copy) or its chunks compressed by
+ * the worker through HDF5's own filter pipeline (an in-memory file), which the writer stores
+ * with H5Dwrite_chunk. In the journal the blobs follow the record. */
+
+/* One blob: `len` bytes at `p`, kept alive by `own` (cpet_free) or `val` (cpet_value_free);
+ * both NULL when borrowed. */
+typedef struct cpet__blob {
+  const void *p;
+  size_t len;
+  void *own;
+  cpet_value *val;
+} cpet__blob;
+
+typedef struct cpet__blobs {
+  cpet__blob *v;
+  size_t n, cap;
+} cpet__blobs;
+
+/* How cpet__proto_encode_run treats large arrays. */
+typedef struct cpet__large_opts {
+  size_t min_bytes;         /* 0: never extract */
+  cpet_filter_opts filters; /* the store's filters (decide raw vs compressed chunks) */
+  int compress;             /* 1: compress chunks here; 0: ship raw bytes */
+  int keep;                 /* 1: leave the item in its leaf (blobs borrow its buffer) */
+  int drop;                 /* 1: lazy sweep: describe and remove the item, ship no data */
+} cpet__large_opts;
+
+/* Walks run idx's leaves: describes each qualifying item into `out` (count in *count) and
+ * appends its blob. */
+cpet_status cpet__large_extract(cpet_traj *traj, int64_t idx, const cpet__large_opts *lo,
+                                cpet__buf *out, uint32_t *count, cpet__blobs *blobs);
+/* 1 if item i of `leaf` travels outside the record under `lo`. */
+int cpet__large_qualifies(const cpet_node *leaf, size_t i, const cpet__large_opts *lo);
+/* Reads n descriptions at r (blob sizes into lens[0..cap)). */
+cpet_status cpet__large_skip(cpet__rd *r, uint32_t n, size_t *nblobs, uint64_t *lens, size_t cap);
+/* 1 if item i of `leaf` travels outside the record under `lo`. */
+int cpet__large_qualifies(const cpet_node *leaf, size_t i, const cpet__large_opts *lo);
+/* Reads n descriptions at r and writes each array into its leaf group, from blobs[] or from
+ * the inline data `inl` (inl_len bytes) when blobs is NULL. */
+cpet_status cpet__large_store(cpet_store *s, cpet_traj *traj, cpet__rd *r, uint32_t n,
+                              const cpet__blob *blobs, size_t nblobs, const unsigned char *inl,
+                              size_t inl_len);
+
+/* Frees the owned buffers of blobs [from, n) and sets n = from. */
+void cpet__blobs_truncate(cpet__blobs *b, size_t from);
+void cpet__blobs_free(cpet__blobs *b);
+/* Moves every blob of `src` to the end of `dst` (src is emptied). */
+cpet_status cpet__blobs_move(cpet__blobs *dst, cpet__blobs *src);
+
+/* Appends the records of run `idx` to `out`: header + large-array descriptions + every node of
+ * the trajectory whose run index is idx (groups, leaves with comment, annotations,
+ * items/values and flags, links). `lo` NULL: everything inline. Blobs of extracted arrays are
+ * appended to `blobs` (may be NULL only when lo is NULL). */
 cpet_status cpet__proto_encode_run(cpet_traj *traj, int64_t idx, int32_t status, double start,
-                                   double finish, cpet__buf *out);
+                                   double finish, const cpet__large_opts *lo, cpet__buf *out,
+                                   cpet__blobs *blobs);
+/* Number and byte sizes of the blobs a record needs (external form). `lens` may be NULL. */
+cpet_status cpet__proto_blobs(const void *rec, size_t len, size_t *n, uint64_t *lens, size_t cap);
+/* Length of the record proper (without inline blobs). */
+cpet_status cpet__proto_core_len(const void *rec, size_t len, size_t *core);
+/* Stores the large arrays of a record into the leaf groups store_run created: blobs (nblobs
+ * of them) or, when blobs is NULL, the data following the record (journal form). */
+cpet_status cpet__proto_store_large(cpet_store *store, cpet_traj *traj, const void *rec, size_t len,
+                                    const cpet__blob *blobs, size_t nblobs);
+/* Sets run idx's runs-table row as a stored run: completed = 1, time, timestamps, runtime,
+ * parameter summary. */
+cpet_status cpet__proto_run_row(cpet_traj *traj, int64_t idx, double start, double finish);
 /* Parses the header of a record. */
 cpet_status cpet__proto_peek_run(const void *rec, size_t len, cpet__run_hdr *h);
 /* Rebuilds the record's nodes in `traj` (no run selected) and sets the run's runs-table row:
@@ -106,6 +176,9 @@ cpet_status cpet__journal_create(const char *path, uint64_t skel_hash, int64_t n
 cpet_status cpet__journal_open_append(const char *path, uint64_t valid_end, cpet__journal **out);
 /* Appends one record: u32 magic, u32 length, u32 crc32(payload), payload. Not yet durable. */
 cpet_status cpet__journal_append(cpet__journal *j, const void *payload, size_t len);
+/* As above with a payload made of the record followed by its blobs (no copy). */
+cpet_status cpet__journal_appendv(cpet__journal *j, const void *rec, size_t len,
+                                  const cpet__blob *blobs, size_t nblobs);
 /* fsync: everything appended so far is durable on return. */
 cpet_status cpet__journal_sync(cpet__journal *j);
 /* Closes (NULL accepted); no implicit sync. */
@@ -130,9 +203,12 @@ cpet_status cpet__copy_file(const char *src, const char *dst);
  * marks them in `done` (nruns bytes, may be NULL). */
 cpet_status cpet__writer_replay(cpet_store *store, cpet_traj *traj, const char *journal,
                                 unsigned char *done, int64_t nruns, int64_t *nstored);
-/* Stores one record (apply + run row + store_run + drop). */
+/* Stores one record (apply + run row + store_run + large arrays + drop). */
 cpet_status cpet__writer_store_record(cpet_store *store, cpet_traj *traj, const void *rec,
                                       size_t len);
+/* As above with the record's large arrays in `blobs` (NULL: inline, journal form). */
+cpet_status cpet__writer_store_record_blobs(cpet_store *store, cpet_traj *traj, const void *rec,
+                                            size_t len, const cpet__blob *blobs, size_t nblobs);
 /* Closes the store, fsyncs `partial`, renames it to `final`, fsyncs the folder. */
 cpet_status cpet__writer_publish(cpet_store *store, const char *partial, const char *final);
 
