@@ -16,6 +16,9 @@ cpet_status cpet__err(cpet_status status, const char *fmt, ...)
 /* Applies the error policy (cpet_set_errhandler, CPET_ERRORS_ARE_FATAL) to a status that is
  * about to leave the library through a public call, and returns it. */
 cpet_status cpet__raise(cpet_status status);
+/* Called by the ABORT policy before abort(); the MPI module points it at MPI_Abort so that one
+ * failing rank ends the whole job instead of leaving the others waiting. */
+extern void (*cpet__abort_hook)(int status);
 
 /* Appends "; <detail>" context to the current message (used when an error climbs a layer). */
 void cpet__err_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

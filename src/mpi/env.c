@@ -237,8 +237,15 @@ static void env_free(cpet_env *e) {
   cpet_free(e);
 }
 
-cpet_status cpet_env_init(MPI_Comm comm, const cpet_env_opts *opts, const char *filename,
-                          cpet_traj *traj, cpet_env **out) {
+static void mpi_abort_hook(int status) {
+  int up = 0;
+  MPI_Initialized(&up);
+  if (up) MPI_Abort(MPI_COMM_WORLD, status < 0 ? -status : 1);
+}
+
+static cpet_status cpet_env_init_impl(MPI_Comm comm, const cpet_env_opts *opts,
+                                      const char *filename, cpet_traj *traj, cpet_env **out) {
+  cpet__abort_hook = mpi_abort_hook;
   if (!out) return cpet__err(CPET_ERR_INVAL, "cpet_env_init: out is NULL");
   *out = NULL;
   int inited = 0;
@@ -505,7 +512,7 @@ static cpet_status finish(cpet_env *e) {
   return e->status;
 }
 
-cpet_status cpet_env_submit_run(cpet_env *e, int64_t idx, cpet_status run_status) {
+static cpet_status cpet_env_submit_run_impl(cpet_env *e, int64_t idx, cpet_status run_status) {
   if (!e || e->role == CPET_ROLE_WRITER || idx != e->cur || idx < 0)
     return cpet__err(CPET_ERR_STATE, "cpet_env_submit_run: run %lld is not the current run",
                      (long long)idx);
@@ -590,7 +597,7 @@ static int64_t next_index(cpet_env *e) {
   return e->batch[e->ibatch++];
 }
 
-cpet_status cpet_env_next_run(cpet_env *e, int64_t *run_idx) {
+static cpet_status cpet_env_next_run_impl(cpet_env *e, int64_t *run_idx) {
   if (!e || !run_idx) return cpet__err(CPET_ERR_INVAL, "cpet_env_next_run: NULL argument");
   *run_idx = -1;
   if (e->finished) return e->status;
@@ -633,7 +640,7 @@ cpet_status cpet_env_next_run(cpet_env *e, int64_t *run_idx) {
   return CPET_OK;
 }
 
-cpet_status cpet_env_run(cpet_env *e, cpet_run_fn fn, void *userdata) {
+static cpet_status cpet_env_run_impl(cpet_env *e, cpet_run_fn fn, void *userdata) {
   if (!e) return cpet__err(CPET_ERR_INVAL, "cpet_env_run: env is NULL");
   int64_t i;
   cpet_status st;
@@ -664,7 +671,7 @@ cpet_status cpet_env_report_gather(cpet_env *e, int root, cpet_env_stats *all) {
   return rc == MPI_SUCCESS ? CPET_OK : mpi_err(rc, "MPI_Gather");
 }
 
-cpet_status cpet_env_finalize(cpet_env **envp) {
+static cpet_status cpet_env_finalize_impl(cpet_env **envp) {
   if (!envp || !*envp) return CPET_OK;
   cpet_env *e = *envp;
   *envp = NULL;
@@ -683,3 +690,23 @@ cpet_status cpet_env_finalize(cpet_env **envp) {
   env_free(e);
   return st;
 }
+
+/* Public entry points: the error policy applies where a status leaves the library. */
+cpet_status cpet_env_init(MPI_Comm comm, const cpet_env_opts *opts, const char *filename,
+                          cpet_traj *traj, cpet_env **out) {
+  return cpet__raise(cpet_env_init_impl(comm, opts, filename, traj, out));
+}
+
+cpet_status cpet_env_submit_run(cpet_env *e, int64_t idx, cpet_status run_status) {
+  return cpet__raise(cpet_env_submit_run_impl(e, idx, run_status));
+}
+
+cpet_status cpet_env_next_run(cpet_env *e, int64_t *run_idx) {
+  return cpet__raise(cpet_env_next_run_impl(e, run_idx));
+}
+
+cpet_status cpet_env_run(cpet_env *e, cpet_run_fn fn, void *userdata) {
+  return cpet__raise(cpet_env_run_impl(e, fn, userdata));
+}
+
+cpet_status cpet_env_finalize(cpet_env **envp) { return cpet__raise(cpet_env_finalize_impl(envp)); }

@@ -55,7 +55,8 @@ static cpet_status open_backup(const char *fn, hid_t *out, int *created) {
   return st;
 }
 
-cpet_status cpet_store_backup(cpet_store *s, const char *traj, const char *backup_filename) {
+static cpet_status cpet_store_backup_impl(cpet_store *s, const char *traj,
+                                          const char *backup_filename) {
   if (!s || !traj || !*traj) return cpet__err(CPET_ERR_INVAL, "cpet_store_backup: NULL argument");
   if (s->lazy) return CPET_OK;
   if (backup_filename && !*backup_filename) backup_filename = NULL;
@@ -101,4 +102,9 @@ cpet_status cpet_store_backup(cpet_store *s, const char *traj, const char *backu
   if (st == CPET_OK) cpet__log(CPET_LOG_INFO, "store", "backed up '%s' into '%s'", traj, fn);
   cpet_free(fn);
   return st;
+}
+
+/* Public entry points: the error policy applies where a status leaves the library. */
+cpet_status cpet_store_backup(cpet_store *s, const char *traj, const char *backup_filename) {
+  return cpet__raise(cpet_store_backup_impl(s, traj, backup_filename));
 }

@@ -154,9 +154,9 @@ static cpet_status delete_parts(cpet_store *s, cpet_node *node, const char *path
   return st;
 }
 
-cpet_status cpet_store_delete(cpet_store *s, cpet_traj *traj, cpet_node *node,
-                              const char *const *delete_only, size_t ndelete_only,
-                              int remove_from_item, int recursive) {
+static cpet_status cpet_store_delete_impl(cpet_store *s, cpet_traj *traj, cpet_node *node,
+                                          const char *const *delete_only, size_t ndelete_only,
+                                          int remove_from_item, int recursive) {
   if (!s || !traj || !node) return cpet__err(CPET_ERR_INVAL, "cpet_store_delete: NULL argument");
   if (s->lazy) return CPET_OK;
   if (node == cpet_traj_root(traj))
@@ -195,8 +195,9 @@ cpet_status cpet_store_delete(cpet_store *s, cpet_traj *traj, cpet_node *node,
 
 /* ---- DELETE_LINK ---- */
 
-cpet_status cpet_store_delete_link(cpet_store *s, cpet_traj *traj, const char *link_full_name,
-                                   int remove_from_trajectory) {
+static cpet_status cpet_store_delete_link_impl(cpet_store *s, cpet_traj *traj,
+                                               const char *link_full_name,
+                                               int remove_from_trajectory) {
   if (!s || !traj || !link_full_name || !*link_full_name)
     return cpet__err(CPET_ERR_INVAL, "cpet_store_delete_link: NULL argument");
   if (s->lazy) return CPET_OK;
@@ -221,4 +222,17 @@ cpet_status cpet_store_delete_link(cpet_store *s, cpet_traj *traj, const char *l
     if (n && cpet_node_kind_of(n) == CPET_NODE_LINK) st = cpet_traj_remove(traj, n, 0);
   }
   return st;
+}
+
+/* Public entry points: the error policy applies where a status leaves the library. */
+cpet_status cpet_store_delete(cpet_store *s, cpet_traj *traj, cpet_node *node,
+                              const char *const *delete_only, size_t ndelete_only,
+                              int remove_from_item, int recursive) {
+  return cpet__raise(cpet_store_delete_impl(s, traj, node, delete_only, ndelete_only,
+                                            remove_from_item, recursive));
+}
+
+cpet_status cpet_store_delete_link(cpet_store *s, cpet_traj *traj, const char *link_full_name,
+                                   int remove_from_trajectory) {
+  return cpet__raise(cpet_store_delete_link_impl(s, traj, link_full_name, remove_from_trajectory));
 }

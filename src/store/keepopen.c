@@ -8,7 +8,7 @@
 
 int cpet_store_is_open(const cpet_store *s) { return s && !s->lazy && s->file >= 0; }
 
-cpet_status cpet_store_open_file(cpet_store *s) {
+static cpet_status cpet_store_open_file_impl(cpet_store *s) {
   if (!s) return cpet__err(CPET_ERR_INVAL, "store is NULL");
   if (s->lazy) return CPET_OK;
   if (s->file >= 0) return cpet__err(CPET_ERR_STATE, "file '%s' is open already", s->filename);
@@ -16,7 +16,7 @@ cpet_status cpet_store_open_file(cpet_store *s) {
   return cpet__store_ensure_open(s, NULL);
 }
 
-cpet_status cpet_store_close_file(cpet_store *s) {
+static cpet_status cpet_store_close_file_impl(cpet_store *s) {
   if (!s) return cpet__err(CPET_ERR_INVAL, "store is NULL");
   if (s->lazy) return CPET_OK;
   if (s->file < 0)
@@ -35,11 +35,24 @@ cpet_status cpet_store_close_file(cpet_store *s) {
   return st;
 }
 
-cpet_status cpet_store_flush_file(cpet_store *s) {
+static cpet_status cpet_store_flush_file_impl(cpet_store *s) {
   if (!s) return cpet__err(CPET_ERR_INVAL, "store is NULL");
   if (s->lazy) return CPET_OK;
   if (s->file < 0)
     return cpet__err(CPET_ERR_STATE, "cannot flush '%s': the file is not open",
                      s->filename ? s->filename : "(unnamed)");
   return cpet_store_flush(s);
+}
+
+/* Public entry points: the error policy applies where a status leaves the library. */
+cpet_status cpet_store_open_file(cpet_store *s) {
+  return cpet__raise(cpet_store_open_file_impl(s));
+}
+
+cpet_status cpet_store_close_file(cpet_store *s) {
+  return cpet__raise(cpet_store_close_file_impl(s));
+}
+
+cpet_status cpet_store_flush_file(cpet_store *s) {
+  return cpet__raise(cpet_store_flush_file_impl(s));
 }

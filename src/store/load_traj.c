@@ -230,7 +230,8 @@ static int legacy_cb(cpet_node *n, void *ud) {
   return 0;
 }
 
-cpet_status cpet_store_load_into(cpet_store *s, cpet_traj *traj, const cpet_load_opts *opts) {
+static cpet_status cpet_store_load_into_impl(cpet_store *s, cpet_traj *traj,
+                                             const cpet_load_opts *opts) {
   if (!s || !traj) return cpet__err(CPET_ERR_INVAL, "cpet_store_load_into: NULL argument");
   if (s->lazy) return CPET_OK;
   cpet_load_opts def = CPET_LOAD_OPTS_DEFAULT, o = opts ? *opts : def;
@@ -289,7 +290,8 @@ cpet_status cpet_store_load_into(cpet_store *s, cpet_traj *traj, const cpet_load
   return st;
 }
 
-cpet_status cpet_store_load_traj(cpet_store *s, const cpet_load_opts *opts, cpet_traj **out) {
+static cpet_status cpet_store_load_traj_impl(cpet_store *s, const cpet_load_opts *opts,
+                                             cpet_traj **out) {
   if (!s || !out) return cpet__err(CPET_ERR_INVAL, "cpet_store_load_traj: NULL argument");
   *out = NULL;
   if (s->lazy) return cpet__err(CPET_ERR_STATE, "the lazy service holds no trajectory");
@@ -310,4 +312,13 @@ cpet_status cpet_store_load_traj(cpet_store *s, const cpet_load_opts *opts, cpet
   }
   *out = traj;
   return CPET_OK;
+}
+
+/* Public entry points: the error policy applies where a status leaves the library. */
+cpet_status cpet_store_load_into(cpet_store *s, cpet_traj *traj, const cpet_load_opts *opts) {
+  return cpet__raise(cpet_store_load_into_impl(s, traj, opts));
+}
+
+cpet_status cpet_store_load_traj(cpet_store *s, const cpet_load_opts *opts, cpet_traj **out) {
+  return cpet__raise(cpet_store_load_traj_impl(s, opts, out));
 }

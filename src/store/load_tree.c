@@ -219,9 +219,9 @@ static cpet_status open_node_group(cpet_store *s, cpet_traj *traj, const char *f
   return st;
 }
 
-cpet_status cpet_store_load_leaf(cpet_store *s, cpet_traj *traj, cpet_node *leaf,
-                                 const char *const *only, size_t nonly, const char *const *except,
-                                 size_t nexcept) {
+static cpet_status cpet_store_load_leaf_impl(cpet_store *s, cpet_traj *traj, cpet_node *leaf,
+                                             const char *const *only, size_t nonly,
+                                             const char *const *except, size_t nexcept) {
   if (!s || !traj || !leaf) return cpet__err(CPET_ERR_INVAL, "cpet_store_load_leaf: NULL argument");
   if (s->lazy) return CPET_OK;
   if (cpet_node_kind_of(leaf) != CPET_NODE_LEAF)
@@ -254,8 +254,9 @@ cpet_status cpet_store_load_leaf(cpet_store *s, cpet_traj *traj, cpet_node *leaf
   return st;
 }
 
-cpet_status cpet_store_load_tree(cpet_store *s, cpet_traj *traj, const char *full_name,
-                                 int recursive, cpet_load_mode load_data, int max_depth) {
+static cpet_status cpet_store_load_tree_impl(cpet_store *s, cpet_traj *traj, const char *full_name,
+                                             int recursive, cpet_load_mode load_data,
+                                             int max_depth) {
   if (!s || !traj) return cpet__err(CPET_ERR_INVAL, "cpet_store_load_tree: NULL argument");
   if (s->lazy) return CPET_OK;
   if (!full_name) full_name = "";
@@ -308,4 +309,17 @@ cpet_status cpet_store_load_tree(cpet_store *s, cpet_traj *traj, const char *ful
   cpet__h5_close(g);
   cpet__h5_close(tg);
   return st;
+}
+
+/* Public entry points: the error policy applies where a status leaves the library. */
+cpet_status cpet_store_load_leaf(cpet_store *s, cpet_traj *traj, cpet_node *leaf,
+                                 const char *const *only, size_t nonly, const char *const *except,
+                                 size_t nexcept) {
+  return cpet__raise(cpet_store_load_leaf_impl(s, traj, leaf, only, nonly, except, nexcept));
+}
+
+cpet_status cpet_store_load_tree(cpet_store *s, cpet_traj *traj, const char *full_name,
+                                 int recursive, cpet_load_mode load_data, int max_depth) {
+  return cpet__raise(
+      cpet_store_load_tree_impl(s, traj, full_name, recursive, load_data, max_depth));
 }

@@ -27,8 +27,9 @@ static cpet_status delete_changed(cpet_store *s, cpet_traj *traj, const char *co
   return CPET_OK;
 }
 
-cpet_status cpet_store_prepare_merge(cpet_store *s, cpet_traj *traj, const char *const *changed,
-                                     size_t nchanged, size_t old_length) {
+static cpet_status cpet_store_prepare_merge_impl(cpet_store *s, cpet_traj *traj,
+                                                 const char *const *changed, size_t nchanged,
+                                                 size_t old_length) {
   if (!s || !traj || (nchanged && !changed))
     return cpet__err(CPET_ERR_INVAL, "cpet_store_prepare_merge: NULL argument");
   if (s->lazy) return CPET_OK;
@@ -112,10 +113,10 @@ static cpet_store *pick_other(cpet_store *s, cpet_store *o) {
   return o;
 }
 
-cpet_status cpet_store_merge_items(cpet_store *s, const char *traj, cpet_store *other,
-                                   const char *oname, const char *const *old_names,
-                                   const char *const *new_names, size_t n, int move,
-                                   int delete_other) {
+static cpet_status cpet_store_merge_items_impl(cpet_store *s, const char *traj, cpet_store *other,
+                                               const char *oname, const char *const *old_names,
+                                               const char *const *new_names, size_t n, int move,
+                                               int delete_other) {
   if (!s || !traj || !oname || (n && (!old_names || !new_names)))
     return cpet__err(CPET_ERR_INVAL, "cpet_store_merge_items: NULL argument");
   if (s->lazy) return CPET_OK;
@@ -184,8 +185,8 @@ static cpet_status plan_merge(cpet__mplan *p, const cpet_merge_opts *o, double t
   return CPET_OK;
 }
 
-cpet_status cpet_store_merge(cpet_store *s, const char *name, cpet_store *other, const char *oname,
-                             const cpet_merge_opts *opts) {
+static cpet_status cpet_store_merge_impl(cpet_store *s, const char *name, cpet_store *other,
+                                         const char *oname, const cpet_merge_opts *opts) {
   if (!s || !name || !oname) return cpet__err(CPET_ERR_INVAL, "cpet_store_merge: NULL argument");
   if (s->lazy) return CPET_OK;
   cpet_merge_opts o = CPET_MERGE_OPTS_DEFAULT;
@@ -235,4 +236,23 @@ cpet_status cpet_store_merge(cpet_store *s, const char *name, cpet_store *other,
   cpet_traj_free(p.other);
   cpet__mplan_free(&p);
   return st;
+}
+
+/* Public entry points: the error policy applies where a status leaves the library. */
+cpet_status cpet_store_prepare_merge(cpet_store *s, cpet_traj *traj, const char *const *changed,
+                                     size_t nchanged, size_t old_length) {
+  return cpet__raise(cpet_store_prepare_merge_impl(s, traj, changed, nchanged, old_length));
+}
+
+cpet_status cpet_store_merge_items(cpet_store *s, const char *traj, cpet_store *other,
+                                   const char *oname, const char *const *old_names,
+                                   const char *const *new_names, size_t n, int move,
+                                   int delete_other) {
+  return cpet__raise(cpet_store_merge_items_impl(s, traj, other, oname, old_names, new_names, n,
+                                                 move, delete_other));
+}
+
+cpet_status cpet_store_merge(cpet_store *s, const char *name, cpet_store *other, const char *oname,
+                             const cpet_merge_opts *opts) {
+  return cpet__raise(cpet_store_merge_impl(s, name, other, oname, opts));
 }

@@ -149,8 +149,8 @@ static cpet_status open_file(cpet_store *s, const char *title) {
   return CPET_OK;
 }
 
-cpet_status cpet_store_open(const char *filename, cpet_open_mode mode, const cpet_store_opts *opts,
-                            cpet_store **out) {
+static cpet_status cpet_store_open_impl(const char *filename, cpet_open_mode mode,
+                                        const cpet_store_opts *opts, cpet_store **out) {
   if (!out) return cpet__err(CPET_ERR_INVAL, "cpet_store_open: out is NULL");
   *out = NULL;
   if (mode != CPET_OPEN_READ && mode != CPET_OPEN_APPEND && mode != CPET_OPEN_CREATE)
@@ -212,7 +212,7 @@ cpet_status cpet__store_check_writable(cpet_store *s) {
   return CPET_OK;
 }
 
-cpet_status cpet_store_close(cpet_store *s) {
+static cpet_status cpet_store_close_impl(cpet_store *s) {
   if (!s) return CPET_OK;
   cpet_status st = CPET_OK;
   /* Cached overview tables and purge maps hold HDF5 ids of this file: release them first. */
@@ -227,7 +227,7 @@ cpet_status cpet_store_close(cpet_store *s) {
   return st;
 }
 
-cpet_status cpet_store_flush(cpet_store *s) {
+static cpet_status cpet_store_flush_impl(cpet_store *s) {
   if (!s) return cpet__err(CPET_ERR_INVAL, "store is NULL");
   if (s->lazy || s->file < 0) return CPET_OK;
   if (s->failed)
@@ -254,7 +254,7 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-cpet_status cpet_store_list_trajectories(cpet_store *s, char **names, size_t *n) {
+static cpet_status cpet_store_list_trajectories_impl(cpet_store *s, char **names, size_t *n) {
   if (!s || !names || !n) return cpet__err(CPET_ERR_INVAL, "cpet_store_list_trajectories");
   *names = NULL;
   *n = 0;
@@ -321,4 +321,18 @@ cpet_status cpet_store_open_lazy(cpet_store **out) {
   }
   *out = s;
   return CPET_OK;
+}
+
+/* Public entry points: the error policy applies where a status leaves the library. */
+cpet_status cpet_store_open(const char *filename, cpet_open_mode mode, const cpet_store_opts *opts,
+                            cpet_store **out) {
+  return cpet__raise(cpet_store_open_impl(filename, mode, opts, out));
+}
+
+cpet_status cpet_store_close(cpet_store *s) { return cpet__raise(cpet_store_close_impl(s)); }
+
+cpet_status cpet_store_flush(cpet_store *s) { return cpet__raise(cpet_store_flush_impl(s)); }
+
+cpet_status cpet_store_list_trajectories(cpet_store *s, char **names, size_t *n) {
+  return cpet__raise(cpet_store_list_trajectories_impl(s, names, n));
 }

@@ -271,7 +271,7 @@ static cpet_status find_run(cpet_node *g, int64_t idx, const char *rname, const 
   return CPET_OK;
 }
 
-cpet_status cpet_store_run(cpet_store *s, cpet_traj *traj, int64_t idx) {
+static cpet_status cpet_store_run_impl(cpet_store *s, cpet_traj *traj, int64_t idx) {
   CPET__CHECK(check_common(s, traj));
   if (s->lazy) return CPET_OK;
   if (idx < 0 || (size_t)idx >= cpet_traj_length(traj))
@@ -309,8 +309,9 @@ static int listed(const char *const *list, size_t n, const char *what) {
   return 0;
 }
 
-cpet_status cpet_store_leaf(cpet_store *s, cpet_traj *traj, cpet_node *leaf, cpet_store_mode mode,
-                            const char *const *overwrite, size_t noverwrite) {
+static cpet_status cpet_store_leaf_impl(cpet_store *s, cpet_traj *traj, cpet_node *leaf,
+                                        cpet_store_mode mode, const char *const *overwrite,
+                                        size_t noverwrite) {
   CPET__CHECK(check_common(s, traj));
   if (s->lazy) return CPET_OK;
   if (!leaf || cpet_node_kind_of(leaf) != CPET_NODE_LEAF)
@@ -358,8 +359,8 @@ static cpet_status store_one(cpet__sctx *c, cpet_node *n, cpet_store_mode mode, 
   return st;
 }
 
-cpet_status cpet_store_group(cpet_store *s, cpet_traj *traj, cpet_node *group, cpet_store_mode mode,
-                             int recursive, int max_depth) {
+static cpet_status cpet_store_group_impl(cpet_store *s, cpet_traj *traj, cpet_node *group,
+                                         cpet_store_mode mode, int recursive, int max_depth) {
   CPET__CHECK(check_common(s, traj));
   if (s->lazy) return CPET_OK;
   if (!group || cpet_node_kind_of(group) != CPET_NODE_GROUP)
@@ -375,8 +376,8 @@ cpet_status cpet_store_group(cpet_store *s, cpet_traj *traj, cpet_node *group, c
   return cpet__sctx_end(&c, st);
 }
 
-cpet_status cpet_store_list(cpet_store *s, cpet_traj *traj, cpet_node *const *nodes, size_t n,
-                            cpet_store_mode mode) {
+static cpet_status cpet_store_list_impl(cpet_store *s, cpet_traj *traj, cpet_node *const *nodes,
+                                        size_t n, cpet_store_mode mode) {
   CPET__CHECK(check_common(s, traj));
   if (s->lazy) return CPET_OK;
   if (n && !nodes) return cpet__err(CPET_ERR_INVAL, "cpet_store_list: nodes is NULL");
@@ -392,4 +393,24 @@ cpet_status cpet_store_list(cpet_store *s, cpet_traj *traj, cpet_node *const *no
   for (size_t i = 0; st == CPET_OK && i < n; i++)
     st = store_one(&c, nodes[i], mode, 0);
   return cpet__sctx_end(&c, st);
+}
+
+/* Public entry points: the error policy applies where a status leaves the library. */
+cpet_status cpet_store_run(cpet_store *s, cpet_traj *traj, int64_t idx) {
+  return cpet__raise(cpet_store_run_impl(s, traj, idx));
+}
+
+cpet_status cpet_store_leaf(cpet_store *s, cpet_traj *traj, cpet_node *leaf, cpet_store_mode mode,
+                            const char *const *overwrite, size_t noverwrite) {
+  return cpet__raise(cpet_store_leaf_impl(s, traj, leaf, mode, overwrite, noverwrite));
+}
+
+cpet_status cpet_store_group(cpet_store *s, cpet_traj *traj, cpet_node *group, cpet_store_mode mode,
+                             int recursive, int max_depth) {
+  return cpet__raise(cpet_store_group_impl(s, traj, group, mode, recursive, max_depth));
+}
+
+cpet_status cpet_store_list(cpet_store *s, cpet_traj *traj, cpet_node *const *nodes, size_t n,
+                            cpet_store_mode mode) {
+  return cpet__raise(cpet_store_list_impl(s, traj, nodes, n, mode));
 }

@@ -263,7 +263,8 @@ cpet_status cpet__store_meta(cpet__sctx *c) {
   return cpet__overview_write_explorations(c);
 }
 
-cpet_status cpet_store_traj(cpet_store *s, cpet_traj *traj, cpet_store_mode mode, int only_init) {
+static cpet_status cpet_store_traj_impl(cpet_store *s, cpet_traj *traj, cpet_store_mode mode,
+                                        int only_init) {
   if (!s || !traj) return cpet__err(CPET_ERR_INVAL, "cpet_store_traj: NULL argument");
   if (s->lazy) return CPET_OK;
   CPET__CHECK(cpet__store_check_writable(s));
@@ -297,4 +298,9 @@ cpet_status cpet_store_traj(cpet_store *s, cpet_traj *traj, cpet_store_mode mode
   if (st != CPET_OK && st != CPET_ERR_INVAL && st != CPET_ERR_FLAG && st != CPET_ERR_TYPE)
     cpet__log(CPET_LOG_ERROR, "store", "storing trajectory '%s' failed: %s", name, cpet_errmsg());
   return st;
+}
+
+/* Public entry points: the error policy applies where a status leaves the library. */
+cpet_status cpet_store_traj(cpet_store *s, cpet_traj *traj, cpet_store_mode mode, int only_init) {
+  return cpet__raise(cpet_store_traj_impl(s, traj, mode, only_init));
 }

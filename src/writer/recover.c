@@ -17,7 +17,7 @@ static int ends_with(const char *s, const char *suffix) {
   return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-cpet_status cpet_recover(const char *journal_or_file, const char *out_file) {
+static cpet_status cpet_recover_impl(const char *journal_or_file, const char *out_file) {
   if (!journal_or_file || !*journal_or_file)
     return cpet__err(CPET_ERR_INVAL, "cpet_recover: no journal or file name");
   char *base = NULL, *journal = NULL, *skel = NULL, *out = NULL, *partial = NULL;
@@ -77,4 +77,9 @@ done:
   cpet_free(out);
   cpet_free(partial);
   return st;
+}
+
+/* Public entry points: the error policy applies where a status leaves the library. */
+cpet_status cpet_recover(const char *journal_or_file, const char *out_file) {
+  return cpet__raise(cpet_recover_impl(journal_or_file, out_file));
 }
