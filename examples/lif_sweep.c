@@ -6,7 +6,8 @@
  * Every rank defines the same trajectory; the last rank stores, the others compute. The file
  * opens in Python with pypet.load_trajectory(filename=..., name="lif_sweep", load_all=2,
  * force=True). Exit status: 0 all runs stored, 2 an error (message on stderr), 3 interrupted
- * by SIGTERM/SIGUSR1 (everything acknowledged is in the file; rerun with --resume). */
+ * by SIGTERM/SIGUSR1 (everything acknowledged is in the file; rerun with --resume), 4 disk
+ * full (`cpet recover` rebuilds the file from the journal once there is space). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,5 +177,5 @@ int main(int argc, char **argv) {
   free(all);
   cpet_traj_free(traj);
   MPI_Finalize();
-  return st == CPET_OK ? 0 : st == CPET_ERR_INTERRUPTED ? 3 : 2;
+  return st == CPET_OK ? 0 : st == CPET_ERR_INTERRUPTED ? 3 : st == CPET_ERR_NOSPACE ? 4 : 2;
 }

@@ -16,6 +16,9 @@ struct cpet_store {
   hid_t file;           /* -1 while closed */
   int lazy;             /* the no-op service */
   int failed;           /* a write failed: no further HDF5 calls but close */
+  /* progress messages (display_time): runs stored so far, first and last report times */
+  size_t runs_stored;
+  double t_first, t_last_report;
 };
 
 /* Opens the file if it is not open yet, completing a lazy filename with the trajectory name.

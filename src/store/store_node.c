@@ -2,6 +2,7 @@
  * and the SINGLE_RUN, LEAF, GROUP and LIST messages (spec 10.2, 12.1). */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "h5/h5_int.h"
 #include "store/overview_int.h"
@@ -271,6 +272,25 @@ static cpet_status find_run(cpet_node *g, int64_t idx, const char *rname, const 
   return CPET_OK;
 }
 
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* pypet's display_time: a progress line at most every display_time seconds (logged at INFO,
+ * i.e. with CPET_DEBUG=2 or more; the library itself never prints). */
+static void report_progress(cpet_store *s, const cpet_traj *traj) {
+  double t = now_s();
+  if (s->runs_stored++ == 0) s->t_first = s->t_last_report = t;
+  if (s->opts.display_time <= 0 || t - s->t_last_report < s->opts.display_time) return;
+  s->t_last_report = t;
+  double el = t - s->t_first;
+  cpet__log(CPET_LOG_INFO, "store", "'%s': %zu of %zu runs stored (%.0f runs/s)",
+            cpet_traj_name(traj), s->runs_stored, cpet_traj_length(traj),
+            el > 0 ? (double)s->runs_stored / el : 0.0);
+}
+
 static cpet_status cpet_store_run_impl(cpet_store *s, cpet_traj *traj, int64_t idx) {
   CPET__CHECK(check_common(s, traj));
   if (s->lazy) return CPET_OK;
@@ -300,7 +320,9 @@ static cpet_status cpet_store_run_impl(cpet_store *s, cpet_traj *traj, int64_t i
   }
   if (st == CPET_OK) st = cpet__overview_runs_rows(&c, (size_t)idx, 1);
   cpet_free(l.v);
-  return cpet__sctx_end(&c, st);
+  st = cpet__sctx_end(&c, st);
+  if (st == CPET_OK) report_progress(s, traj);
+  return st;
 }
 
 static int listed(const char *const *list, size_t n, const char *what) {
