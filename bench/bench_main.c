@@ -44,8 +44,10 @@ static int one(const bench_workload *w, const char *dir, int repeat) {
   }
   report(w, "bare-hdf5", &best_b, NULL);
   report(w, "cpet", &best_s, &best_b);
-  remove(pb);
-  remove(ps);
+  if (!getenv("CPET_BENCH_KEEP")) {
+    remove(pb);
+    remove(ps);
+  }
   return 0;
 }
 

@@ -129,6 +129,14 @@ CPET_API cpet_status cpet_value_new_scalar(cpet_type t, const void *elem, size_t
 CPET_API cpet_status cpet_value_new_array(cpet_kind kind, cpet_type t, size_t itemsize, int ndim,
                                           const size_t *shape, const void *data,
                                           cpet_value **out);
+/** As cpet_value_new_array, but the elements start zeroed and `*data` (may be NULL) receives
+ *  the value's own buffer (NULL for an empty array) for the caller to fill in place: large
+ *  arrays then need no copy. The buffer belongs to the value and is valid until it is freed;
+ *  fill it before handing the value to any other cpet call. Array kinds only (NDARRAY, MATRIX,
+ *  LIST, TUPLE), else CPET_ERR_INVAL. */
+CPET_API cpet_status cpet_value_new_array_zeroed(cpet_kind kind, cpet_type t, size_t itemsize,
+                                                 int ndim, const size_t *shape, cpet_value **out,
+                                                 void **data);
 /** Array of strings from n C strings (copied); itemsize = the longest byte length (min 1). */
 CPET_API cpet_status cpet_value_new_str_array(cpet_kind kind, cpet_type t, int ndim,
                                               const size_t *shape, const char *const *strs,

@@ -183,8 +183,10 @@ cpet_status cpet__value_check_array(cpet_kind kind, cpet_type t, size_t *itemsiz
   return CPET_OK;
 }
 
-cpet_status cpet__value_new_array_uninit(cpet_kind kind, cpet_type t, size_t itemsize, int ndim,
-                                         const size_t *shape, cpet_value **out, void **data) {
+/* `zero`: callers that overwrite every byte (cpet_value_new_array) skip zeroing a buffer that
+ * may be megabytes; the byte after the data is zeroed in any case. */
+static cpet_status array_alloc(cpet_kind kind, cpet_type t, size_t itemsize, int ndim,
+                               const size_t *shape, cpet_value **out, void **data, int zero) {
   if (!out) return cpet__err(CPET_ERR_INVAL, "new array: NULL out");
   *out = NULL;
   if (data) *data = NULL;
@@ -197,14 +199,29 @@ cpet_status cpet__value_new_array_uninit(cpet_kind kind, cpet_type t, size_t ite
   for (int i = 0; i < ndim; i++)
     v->shape[i] = shape[i];
   v->nelem = nelem;
-  v->data = cpet__calloc(nbytes + 1, 1);
+  v->data = zero ? cpet__calloc(nbytes + 1, 1) : cpet__malloc(nbytes + 1);
   if (!v->data) {
     cpet_free(v);
     return cpet__err(CPET_ERR_NOMEM, "new array: cannot allocate %zu bytes", nbytes);
   }
+  ((char *)v->data)[nbytes] = 0;
   *out = v;
   if (data) *data = nbytes ? v->data : NULL;
   return CPET_OK;
+}
+
+cpet_status cpet__value_new_array_uninit(cpet_kind kind, cpet_type t, size_t itemsize, int ndim,
+                                         const size_t *shape, cpet_value **out, void **data) {
+  return array_alloc(kind, t, itemsize, ndim, shape, out, data, 1);
+}
+
+cpet_status cpet_value_new_array_zeroed(cpet_kind kind, cpet_type t, size_t itemsize, int ndim,
+                                        const size_t *shape, cpet_value **out, void **data) {
+  if (kind != CPET_KIND_NDARRAY && kind != CPET_KIND_MATRIX && kind != CPET_KIND_LIST &&
+      kind != CPET_KIND_TUPLE)
+    return cpet__err(CPET_ERR_INVAL, "new array: kind %s is not an array kind",
+                     cpet_kind_name(kind));
+  return array_alloc(kind, t, itemsize, ndim, shape, out, data, 1);
 }
 
 void *cpet__value_data_mut(cpet_value *v) { return v ? v->data : NULL; }
@@ -220,7 +237,12 @@ static void normalize_bools(cpet_value *v) {
 cpet_status cpet_value_new_array(cpet_kind kind, cpet_type t, size_t itemsize, int ndim,
                                  const size_t *shape, const void *data, cpet_value **out) {
   void *buf;
-  CPET__CHECK(cpet__value_new_array_uninit(kind, t, itemsize, ndim, shape, out, &buf));
+  if (!data) {
+    /* Only an empty array may come without data: check before allocating anything. */
+    CPET__CHECK(array_alloc(kind, t, itemsize, ndim, shape, out, &buf, 1));
+  } else {
+    CPET__CHECK(array_alloc(kind, t, itemsize, ndim, shape, out, &buf, 0));
+  }
   if (buf) {
     if (!data) {
       size_t n = (*out)->nelem;
