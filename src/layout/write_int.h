@@ -85,9 +85,6 @@ cpet_status cpet__wr_open_nested(hid_t leafgrp, const char *prefix, size_t len,
 cpet_status cpet__wr_bytes_scalar(hid_t grp, const char *name, const void *buf, size_t len,
                                   const char *stype);
 
-/* SRVC_STORE flag names and pypet's default flag (spec 6). */
-const char *cpet__wr_flag_name(cpet_flag f);
-cpet_flag cpet__wr_flag_default(const cpet_value *v);
 
 /* ---- write_table.c ---- */
 

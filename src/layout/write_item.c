@@ -7,53 +7,12 @@
 #include "filter/filter_int.h"
 #include "h5/h5_int.h"
 #include "layout/write_int.h"
+#include "tree/tree_int.h"
 #include "value/value_int.h"
 
 /* ---- flags ---- */
 
-const char *cpet__wr_flag_name(cpet_flag f) {
-  switch (f) {
-  case CPET_FLAG_ARRAY:
-    return "ARRAY";
-  case CPET_FLAG_CARRAY:
-    return "CARRAY";
-  case CPET_FLAG_EARRAY:
-    return "EARRAY";
-  case CPET_FLAG_VLARRAY:
-    return "VLARRAY";
-  case CPET_FLAG_TABLE:
-    return "TABLE";
-  case CPET_FLAG_DICT:
-    return "DICT";
-  case CPET_FLAG_FRAME:
-    return "FRAME";
-  case CPET_FLAG_SERIES:
-    return "SERIES";
-  case CPET_FLAG_SHARED_DATA:
-    return "SHARED_DATA_";
-  default:
-    return NULL;
-  }
-}
 
-cpet_flag cpet__wr_flag_default(const cpet_value *v) {
-  switch (cpet_value_kind(v)) {
-  case CPET_KIND_TABLE:
-    return CPET_FLAG_TABLE;
-  case CPET_KIND_DICT:
-    return cpet_value_nchildren(v) ? CPET_FLAG_DICT : CPET_FLAG_ARRAY;
-  case CPET_KIND_NDARRAY:
-  case CPET_KIND_MATRIX:
-    /* pypet: len(array) == 0 -> ARRAY; a chunked dataset cannot be empty or 0-d either */
-    return cpet_value_ndim(v) > 0 && cpet_value_nelem(v) > 0 ? CPET_FLAG_CARRAY : CPET_FLAG_ARRAY;
-  case CPET_KIND_FRAME:
-    return CPET_FLAG_FRAME;
-  case CPET_KIND_SERIES:
-    return CPET_FLAG_SERIES;
-  default:
-    return CPET_FLAG_ARRAY;
-  }
-}
 
 /* ---- chunk shapes (tables/idxutils.py calc_chunksize + tables/leaf.py _calc_chunkshape) ---- */
 
@@ -400,7 +359,7 @@ static cpet_status write_array_flag(hid_t grp, const char *name, const cpet_valu
   case CPET_FLAG_EARRAY:
     if (a.rank == 0) {
       st = cpet__err(CPET_ERR_FLAG, "%s needs an array or sequence, not a scalar",
-                     cpet__wr_flag_name(flag));
+                     cpet__flag_name(flag));
     } else if (flag == CPET_FLAG_CARRAY && a.nelem == 0) {
       st = write_contiguous(grp, name, &a); /* HDF5 cannot chunk an empty fixed extent */
     } else {
@@ -424,7 +383,9 @@ static cpet_status write_pandas(hid_t grp, const char *name, const cpet_value *v
   return cpet__pandas_write(grp, name, v, fmt, ctx);
 }
 
-/* Checks that `flag` can hold `v` (kind-level; array details are checked by the writers). */
+/* Checks that `flag` can hold `v` (kind-level; array details are checked by the writers).
+ * Looser than the tree's cpet__flag_check on purpose: data loaded from files (VLARRAY rows, an
+ * explicit CARRAY of an empty array, written contiguous as pypet would) must write back. */
 static cpet_status check_flag(cpet_flag flag, const cpet_value *v) {
   cpet_kind k = cpet_value_kind(v);
   int ok;
@@ -453,7 +414,7 @@ static cpet_status check_flag(cpet_flag flag, const cpet_value *v) {
     return cpet__err(CPET_ERR_INVAL, "invalid storage flag %d", (int)flag);
   }
   if (!ok)
-    return cpet__err(CPET_ERR_FLAG, "flag %s cannot hold a %s", cpet__wr_flag_name(flag),
+    return cpet__err(CPET_ERR_FLAG, "flag %s cannot hold a %s", cpet__flag_name(flag),
                      cpet_kind_name(k));
   return CPET_OK;
 }
@@ -463,10 +424,10 @@ cpet_status cpet__wr_value(hid_t grp, const char *name, const cpet_value *v, cpe
   if (!v) return cpet__err(CPET_ERR_INVAL, "item '%s': NULL value", name);
   cpet_flag shared = CPET_FLAG_AUTO;
   if (flag == CPET_FLAG_SHARED_DATA) { /* pypet's SharedResult: the underlying kind's layout */
-    shared = cpet__wr_flag_default(v);
+    shared = cpet__flag_default(v);
     flag = shared;
   }
-  if (flag == CPET_FLAG_AUTO) flag = cpet__wr_flag_default(v);
+  if (flag == CPET_FLAG_AUTO) flag = cpet__flag_default(v);
   if (cpet_value_kind(v) == CPET_KIND_SPARSE)
     return cpet__err(CPET_ERR_TYPE, "item '%s': sparse matrices need a Sparse* leaf class", name);
   CPET__CHECK(check_flag(flag, v));
@@ -494,7 +455,7 @@ cpet_status cpet__wr_value(hid_t grp, const char *name, const cpet_value *v, cpe
     if (o < 0) return cpet__h5_err("H5Oopen", name);
     st = cpet__h5_attr_write_str(o, "SRVC_STORE", "SHARED_DATA_");
     if (st == CPET_OK)
-      st = cpet__h5_attr_write_str(o, "SRVC_SHARED_TYPE", cpet__wr_flag_name(shared));
+      st = cpet__h5_attr_write_str(o, "SRVC_SHARED_TYPE", cpet__flag_name(shared));
     H5Oclose(o);
   }
   if (st != CPET_OK) cpet__err_context("item '%s'", name);

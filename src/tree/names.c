@@ -322,7 +322,8 @@ cpet_flag cpet__flag_default(const cpet_value *v) {
     return cpet_value_nchildren(v) ? CPET_FLAG_DICT : CPET_FLAG_ARRAY;
   case CPET_KIND_NDARRAY:
   case CPET_KIND_MATRIX:
-    return cpet_value_nelem(v) ? CPET_FLAG_CARRAY : CPET_FLAG_ARRAY;
+    /* pypet: len(array) == 0 -> ARRAY; a chunked dataset cannot be empty or 0-d either */
+    return cpet_value_ndim(v) > 0 && cpet_value_nelem(v) > 0 ? CPET_FLAG_CARRAY : CPET_FLAG_ARRAY;
   case CPET_KIND_FRAME:
     return CPET_FLAG_FRAME;
   case CPET_KIND_SERIES:
