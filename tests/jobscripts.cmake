@@ -18,3 +18,16 @@ if(TARGET cpet-lif-sweep AND TARGET cpet_tool)
       PASS_REGULAR_EXPRESSION "runs: 64 of 64 completed")
   endforeach()
 endif()
+
+# The array-job flow of sweep-array.slurm + merge.slurm without a scheduler: three shards of the
+# example sweep, each its own MPI job and file, merged by `cpet merge` into the whole sweep.
+if(TARGET cpet-lif-sweep AND TARGET cpet_tool)
+  set(_dir ${CMAKE_BINARY_DIR}/testdirs/shard_merge)
+  file(MAKE_DIRECTORY ${_dir})
+  add_test(NAME shard_merge
+    COMMAND sh -c "rm -f *.hdf5 && for t in 0 1 2; do mpirun -n 2 \"$0\" s$t.hdf5 --shard $t/3 || exit 1; done && \"$1\" merge all.hdf5 s0.hdf5 s1.hdf5 s2.hdf5 && \"$1\" info all.hdf5"
+            $<TARGET_FILE:cpet-lif-sweep> $<TARGET_FILE:cpet_tool>
+    WORKING_DIRECTORY ${_dir})
+  set_tests_properties(shard_merge PROPERTIES TIMEOUT 300 PROCESSORS 2 LABELS "serial;jobscripts"
+    ENVIRONMENT "${CPET_MPI_TEST_ENV}" PASS_REGULAR_EXPRESSION "runs: 64 of 64 completed")
+endif()
