@@ -9,6 +9,26 @@
 #include <string.h>
 
 #include "cpet_test.h"
+#include <cpet/cpet_store.h>
+
+/* Loads trajectory `name` completely (load_all=2, force) from an open store. */
+static inline cpet_traj *mt_load_from(cpet_store *s, const char *name) {
+  cpet_load_opts lo = CPET_LOAD_OPTS_ALL;
+  lo.name = name;
+  lo.force = 1;
+  cpet_traj *t = NULL;
+  CHECK_OK(cpet_store_load_traj(s, &lo, &t));
+  return t;
+}
+
+/* As mt_load_from, opening and closing file `fn` read-only around the load. */
+static inline cpet_traj *mt_load(const char *fn, const char *name) {
+  cpet_store *s = NULL;
+  CHECK_OK(cpet_store_open(fn, CPET_OPEN_READ, NULL, &s));
+  cpet_traj *t = s ? mt_load_from(s, name) : NULL;
+  CHECK_OK(cpet_store_close(s));
+  return t;
+}
 
 /* Copies fixture `name` (from $CPET_FIXTURES) to `dst` in the working directory; the
  * original is only read. Returns 0 on success. */

@@ -8,18 +8,6 @@
 #include "tree/tree_int.h"
 #include <cpet/cpet_store.h>
 
-static cpet_traj *load(const char *fn, const char *name) {
-  cpet_store *s = NULL;
-  cpet_traj *t = NULL;
-  CHECK_OK(cpet_store_open(fn, CPET_OPEN_READ, NULL, &s));
-  cpet_load_opts lo = CPET_LOAD_OPTS_ALL;
-  lo.name = name;
-  lo.force = 1;
-  CHECK_OK(cpet_store_load_traj(s, &lo, &t));
-  CHECK_OK(cpet_store_close(s));
-  return t;
-}
-
 static double leaf_f64(cpet_traj *t, const char *name, const char *key) {
   cpet_node *n = t ? cpet__traj_find_exact(t, name) : NULL;
   const cpet_value *v = n ? (key ? cpet_leaf_get(n, key) : cpet_param_value(n)) : NULL;
@@ -52,7 +40,7 @@ static void cpet_written(void) {
   CHECK(mt_checksum("data/backup_bk.hdf5") == bk);
   (void)src;
   cpet_traj_free(t);
-  t = load("data/backup_bk.hdf5", "bk");
+  t = mt_load("data/backup_bk.hdf5", "bk");
   CHECK_DBL(leaf_f64(t, "parameters.p", NULL), 2.5);
   CHECK_DBL(leaf_f64(t, "results.r", "r"), 2.5);
   CHECK_STR(cpet_node_comment(cpet__traj_find_exact(t, "results.r")), "r");
@@ -83,7 +71,7 @@ static void pypet_written(void) {
   CHECK_ERR(cpet_store_backup(s, "first_traj", "both.hdf5"), CPET_ERR_EXISTS);
   CHECK_OK(cpet_store_close(s));
   CHECK(mt_checksum("two.hdf5") == before);
-  cpet_traj *a = load("two.hdf5", "second_traj"), *b = load("both.hdf5", "second_traj");
+  cpet_traj *a = mt_load("two.hdf5", "second_traj"), *b = mt_load("both.hdf5", "second_traj");
   CHECK_INT(cpet_traj_length(b), 4);
   CHECK_INT(cpet_traj_length(b), cpet_traj_length(a));
   for (size_t i = 0; i < 4; i++) {
@@ -98,7 +86,7 @@ static void pypet_written(void) {
   }
   cpet_traj_free(a);
   cpet_traj_free(b);
-  cpet_traj *c = load("both.hdf5", "first_traj");
+  cpet_traj *c = mt_load("both.hdf5", "first_traj");
   CHECK(c && cpet__traj_find_exact(c, "results.r") != NULL);
   cpet_traj_free(c);
 
@@ -109,7 +97,7 @@ static void pypet_written(void) {
     snprintf(cmd, sizeof cmd, "\"%s/cpet\" backup two.hdf5 --traj first_traj > /dev/null", bin);
     CHECK_INT(system(cmd), 0);
     CHECK(mt_exists("backup_first_traj.hdf5"));
-    c = load("backup_first_traj.hdf5", "first_traj");
+    c = mt_load("backup_first_traj.hdf5", "first_traj");
     CHECK(c && cpet__traj_find_exact(c, "parameters.a") != NULL);
     cpet_traj_free(c);
     snprintf(cmd, sizeof cmd, "\"%s/cpet\" backup two.hdf5 --traj first_traj 2>/dev/null", bin);

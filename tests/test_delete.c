@@ -53,21 +53,12 @@ static void write_file(const char *fn) {
   cpet_traj_free(t);
 }
 
-static cpet_traj *load(cpet_store *s, const char *name) {
-  cpet_load_opts lo = CPET_LOAD_OPTS_ALL;
-  lo.name = name;
-  lo.force = 1;
-  cpet_traj *t = NULL;
-  CHECK_OK(cpet_store_load_traj(s, &lo, &t));
-  return t;
-}
-
 /* A call on a freshly opened copy must fail with `want` and leave the bytes alone. */
 static void refused(const char *fn, const char *name, const char *node, int how, int want) {
   uint64_t before = mt_checksum(fn);
   cpet_store *s = NULL;
   CHECK_OK(cpet_store_open(fn, CPET_OPEN_APPEND, NULL, &s));
-  cpet_traj *t = load(s, name);
+  cpet_traj *t = mt_load_from(s, name);
   if (t) {
     cpet_node *n = cpet__traj_find_exact(t, node);
     if (how == 0) CHECK_ERR(cpet_store_delete(s, t, n, NULL, 0, 0, 0), want);
@@ -90,7 +81,7 @@ static void cpet_written(void) {
 
   cpet_store *s = NULL;
   CHECK_OK(cpet_store_open(fn, CPET_OPEN_APPEND, NULL, &s));
-  cpet_traj *t = load(s, "deltraj");
+  cpet_traj *t = mt_load_from(s, "deltraj");
   cpet_node *r1 = find(t, "results.r1");
   const char *only[2] = {"b", "not_there"};
   CHECK_OK(cpet_store_delete(s, t, r1, only, 2, 1, 0));
@@ -110,7 +101,7 @@ static void cpet_written(void) {
   CHECK_OK(cpet_store_close(s));
 
   CHECK_OK(cpet_store_open(fn, CPET_OPEN_READ, NULL, &s));
-  t = load(s, "deltraj");
+  t = mt_load_from(s, "deltraj");
   r1 = find(t, "results.r1");
   CHECK_INT(cpet_leaf_nitems(r1), 1);
   double a = 0;
@@ -139,7 +130,7 @@ static void pypet_written(void) {
   refused(fn, "linked", "parameters.physics.mass", 2, CPET_ERR_TYPE);
   cpet_store *s = NULL;
   CHECK_OK(cpet_store_open(fn, CPET_OPEN_APPEND, NULL, &s));
-  cpet_traj *t = load(s, "linked");
+  cpet_traj *t = mt_load_from(s, "linked");
   CHECK_OK(cpet_store_delete(s, t, find(t, "results.analysis.energy"), NULL, 0, 0, 0));
   CHECK_OK(cpet_store_delete_link(s, t, "results.analysis.mass_link", 0));
   CHECK_OK(cpet_store_delete(s, t, find(t, "misc.note"), NULL, 0, 0, 0));
@@ -147,7 +138,7 @@ static void pypet_written(void) {
   CHECK_OK(cpet_store_close(s));
 
   CHECK_OK(cpet_store_open(fn, CPET_OPEN_READ, NULL, &s));
-  t = load(s, "linked");
+  t = mt_load_from(s, "linked");
   CHECK(cpet__traj_find_exact(t, "results.analysis.energy") == NULL);
   CHECK(cpet__traj_find_exact(t, "results.analysis.mass_link") == NULL);
   CHECK(cpet__traj_find_exact(t, "misc.note") == NULL);

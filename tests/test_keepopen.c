@@ -7,15 +7,6 @@
 #include "tree/tree_int.h"
 #include <cpet/cpet_store.h>
 
-static cpet_traj *load(cpet_store *s, const char *name) {
-  cpet_load_opts lo = CPET_LOAD_OPTS_ALL;
-  lo.name = name;
-  lo.force = 1;
-  cpet_traj *t = NULL;
-  CHECK_OK(cpet_store_load_traj(s, &lo, &t));
-  return t;
-}
-
 static void cpet_written(void) {
   const char *fn = "keep.hdf5";
   cpet_traj *t = NULL;
@@ -42,7 +33,7 @@ static void cpet_written(void) {
   CHECK_OK(cpet_store_close_file(s));
   CHECK_OK(cpet_store_open_file(s));
   CHECK_INT(cpet_store_is_open(s), 1);
-  cpet_traj *l = load(s, "keep");
+  cpet_traj *l = mt_load_from(s, "keep");
   CHECK(l && cpet__traj_find_exact(l, "parameters.p") && cpet__traj_find_exact(l, "results.r"));
   cpet_traj_free(l);
   CHECK_OK(cpet_store_close(s));
@@ -63,7 +54,7 @@ static void pypet_written(void) {
   CHECK_OK(cpet_store_close_file(s));
   CHECK_ERR(cpet_store_flush_file(s), CPET_ERR_STATE);
   CHECK_OK(cpet_store_open_file(s));
-  cpet_traj *t = load(s, "second_traj");
+  cpet_traj *t = mt_load_from(s, "second_traj");
   CHECK_INT(cpet_traj_length(t), 4);
   cpet_traj_free(t);
   CHECK_OK(cpet_store_close(s));

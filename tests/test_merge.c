@@ -75,18 +75,6 @@ static void write_sweep(const char *fn, const char *name, int first, int count, 
   cpet_traj_free(t);
 }
 
-static cpet_traj *load(const char *fn, const char *name) {
-  cpet_store *s = NULL;
-  cpet_traj *t = NULL;
-  CHECK_OK(cpet_store_open(fn, CPET_OPEN_READ, NULL, &s));
-  cpet_load_opts lo = CPET_LOAD_OPTS_ALL;
-  lo.name = name;
-  lo.force = 1;
-  CHECK_OK(cpet_store_load_traj(s, &lo, &t));
-  CHECK_OK(cpet_store_close(s));
-  return t;
-}
-
 typedef struct cmp {
   cpet_traj *other;
   int leaves;
@@ -187,7 +175,7 @@ static void shards(void) {
   }
   CHECK_OK(cpet_store_close(s));
   CHECK(mt_checksum("s1.hdf5") == c1 && mt_checksum("s2.hdf5") == c2);
-  cpet_traj *full = load("full.hdf5", "sweep"), *api = load("api.hdf5", "sweep");
+  cpet_traj *full = mt_load("full.hdf5", "sweep"), *api = mt_load("api.hdf5", "sweep");
   if (full && api) compare(full, api, 9);
   int64_t sum = 0;
   CHECK_INT(count_merges(api, &sum), 2);
@@ -200,7 +188,7 @@ static void shards(void) {
     snprintf(cmd, sizeof cmd, "\"%s/cpet\" merge cli.hdf5 s0.hdf5 s1.hdf5 s2.hdf5 > /dev/null",
              bin);
     CHECK_INT(system(cmd), 0);
-    cpet_traj *cli = load("cli.hdf5", "sweep");
+    cpet_traj *cli = mt_load("cli.hdf5", "sweep");
     if (full && cli) compare(full, cli, 9);
     CHECK_INT(count_merges(cli, &sum), 2);
     cpet_traj_free(cli);
@@ -243,7 +231,7 @@ static void same_file(void) {
   CHECK_STR(names, "ta");
   cpet_free(names);
   CHECK_OK(cpet_store_close(s));
-  cpet_traj *t = load("same.hdf5", "ta");
+  cpet_traj *t = mt_load("same.hdf5", "ta");
   CHECK_INT(cpet_traj_length(t), 4);
   cpet_node *z = cpet__traj_find_exact(t, "results.runs.run_00000003.z");
   double d = 0;
@@ -255,10 +243,10 @@ static void same_file(void) {
   CHECK_INT(k, 4);
   cpet_traj_free(t);
   /* pypet's backups of both, taken before the merge */
-  t = load("backup_tb.hdf5", "tb");
+  t = mt_load("backup_tb.hdf5", "tb");
   CHECK_INT(cpet_traj_length(t), 2);
   cpet_traj_free(t);
-  t = load("backup_ta.hdf5", "ta");
+  t = mt_load("backup_ta.hdf5", "ta");
   CHECK_INT(cpet_traj_length(t), 2);
   cpet_traj_free(t);
 }
@@ -300,7 +288,7 @@ static void fixtures(void) {
   CHECK_OK(cpet_store_close(fx));
   CHECK(mt_checksum("l.hdf5") == cl && mt_checksum("sc.hdf5") == cs &&
         mt_checksum("fx.hdf5") == cf);
-  cpet_traj *m = load("q.hdf5", "queue_purge"), *o = load("l.hdf5", "lock_large");
+  cpet_traj *m = mt_load("q.hdf5", "queue_purge"), *o = mt_load("l.hdf5", "lock_large");
   CHECK_INT(cpet_traj_length(m), 12);
   cpet_node *x = cpet__traj_find_exact(m, "parameters.x"),
             *ox = cpet__traj_find_exact(o, "parameters.x");

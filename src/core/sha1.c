@@ -7,7 +7,7 @@
 
 static uint32_t rol(uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
 
-static void block(uint32_t h[5], const unsigned char *b) {
+static void block(uint32_t *h, const unsigned char *b) {
   uint32_t w[80];
   for (int i = 0; i < 16; i++)
     w[i] = (uint32_t)b[4 * i] << 24 | (uint32_t)b[4 * i + 1] << 16 | (uint32_t)b[4 * i + 2] << 8 |
@@ -33,6 +33,11 @@ static void block(uint32_t h[5], const unsigned char *b) {
 
 void cpet__sha1_hex(const void *p, size_t len, char out[41]) {
   uint32_t h[5] = {0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0};
+  cpet__md_digest_hex(p, len, h, 5, block, out);
+}
+
+void cpet__md_digest_hex(const void *p, size_t len, uint32_t *h, int nwords,
+                         void (*block)(uint32_t *h, const unsigned char *b), char *out) {
   const unsigned char *s = p;
   size_t i = 0;
   for (; i + 64 <= len; i += 64)
@@ -48,6 +53,6 @@ void cpet__sha1_hex(const void *p, size_t len, char out[41]) {
     tail[tl - 1 - k] = (unsigned char)(bits >> (8 * k));
   block(h, tail);
   if (tl == 128) block(h, tail + 64);
-  for (int k = 0; k < 5; k++)
+  for (int k = 0; k < nwords; k++)
     snprintf(out + 8 * k, 9, "%08x", (unsigned)h[k]);
 }

@@ -8,6 +8,7 @@
 #include "layout/layout_int.h"
 #include "layout/pickle_int.h"
 #include "layout/read_int.h"
+#include "core/hash_int.h"
 #include "tools/tools_int.h"
 #include "value/value_int.h"
 
@@ -357,10 +358,10 @@ static void digest(cpet_jw *j, const cpet_value *v) {
         u[i * w + k++] = cp; /* little-endian host */
       }
     }
-    cpet_tool_sha256_hex(u ? (void *)u : (void *)"", u ? n * w * 4 : 0, hex);
+    cpet__sha256_hex(u ? (void *)u : (void *)"", u ? n * w * 4 : 0, hex);
     free(u);
   } else {
-    cpet_tool_sha256_hex(v->data ? v->data : "", v->nelem * v->itemsize, hex);
+    cpet__sha256_hex(v->data ? v->data : "", v->nelem * v->itemsize, hex);
   }
   cpet_jw_key(j, "sha256");
   cpet_jw_str(j, hex);

@@ -20,7 +20,6 @@ int cpet_cmd_recover(int argc, char **argv);
 /* Prints "cpet: <ERRNAME>: <errmsg>" to stderr and returns 2. */
 int cpet_tool_fail(int status);
 
-void cpet_tool_sha256_hex(const void *p, size_t len, char out[65]);
 
 /* ---- a minimal streaming JSON writer ---- */
 typedef struct cpet_jw {

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tools/tools_int.h"
+#include "core/hash_int.h"
 
 static const uint32_t K[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -40,24 +40,8 @@ static void block(uint32_t h[8], const unsigned char *b) {
   h[0] += a, h[1] += bb, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += hh;
 }
 
-void cpet_tool_sha256_hex(const void *p, size_t len, char out[65]) {
+void cpet__sha256_hex(const void *p, size_t len, char out[65]) {
   uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  const unsigned char *s = p;
-  size_t i = 0;
-  for (; i + 64 <= len; i += 64)
-    block(h, s + i);
-  unsigned char tail[128];
-  size_t r = len - i;
-  memset(tail, 0, sizeof tail);
-  if (r) memcpy(tail, s + i, r);
-  tail[r] = 0x80;
-  size_t tl = r + 1 + 8 <= 64 ? 64 : 128;
-  uint64_t bits = (uint64_t)len * 8;
-  for (int k = 0; k < 8; k++)
-    tail[tl - 1 - k] = (unsigned char)(bits >> (8 * k));
-  block(h, tail);
-  if (tl == 128) block(h, tail + 64);
-  for (int k = 0; k < 8; k++)
-    snprintf(out + 8 * k, 9, "%08x", (unsigned)h[k]);
+  cpet__md_digest_hex(p, len, h, 8, block, out);
 }
