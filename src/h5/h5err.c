@@ -63,6 +63,10 @@ static herr_t walk_cb(unsigned n, const H5E_error2_t *e, void *ud) {
 }
 
 cpet_status cpet__h5_err(const char *what, const char *path) {
+  /* The OS's report of the failing write: the HDF5 stack may have been cleared by a cleanup
+   * call (H5Sclose, H5Dclose) before this runs, so errno is the reliable witness of a full
+   * disk wherever the failure surfaced. */
+  int os_err = errno;
   walk_state w;
   memset(&w, 0, sizeof w);
   hid_t stack = H5Eget_current_stack();
@@ -70,6 +74,7 @@ cpet_status cpet__h5_err(const char *what, const char *path) {
     H5Ewalk2(stack, H5E_WALK_UPWARD, walk_cb, &w);
     H5Eclose_stack(stack);
   }
+  if (os_err == ENOSPC || os_err == EDQUOT) w.nospace = 1;
   cpet_status st = w.nospace ? CPET_ERR_NOSPACE : (w.io ? CPET_ERR_IO : CPET_ERR_HDF5);
   if (w.n == 0)
     return cpet__err(st, "%s '%s': HDF5 call failed", what ? what : "HDF5", path ? path : "");
